@@ -1,0 +1,76 @@
+// Builds dist/gatehouse: one self-contained executable (Node's single executable application).
+// esbuild bundles src/ to one CommonJS file (SEA has no ESM entry), node makes the SEA blob with
+// a V8 code cache, and postject injects it into a copy of the Node 24 binary from node_modules.
+// Everything comes from the npm registry; nothing is downloaded at build time.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+export async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // yargs reads import.meta.url, which a CommonJS bundle leaves empty.
+    banner: { js: 'var __gatehouse_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+    define: {
+      'import.meta.url': '__gatehouse_import_meta_url',
+      GATEHOUSE_VERSION: JSON.stringify(pkg.version),
+    },
+    alias: { 'supports-color': join(root, 'scripts/stubs/supports-color.cjs') },
+    // bun:sqlite is referenced by optional code paths of keyv adapters that never run under Node.
+    external: ['bun:sqlite'],
+  });
+}
+
+export function makeSingleExecutable(script: string, output: string): void {
+  const blob = `${output}.blob`;
+  const seaConfig = `${output}.sea.json`;
+  writeFileSync(
+    seaConfig,
+    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false }),
+  );
+  const prepared = spawnSync(process.execPath, ['--experimental-sea-config', seaConfig], { encoding: 'utf8' });
+  if (prepared.status !== 0) throw new Error(`node --experimental-sea-config failed: ${prepared.stderr}`);
+  const temp = `${output}.tmp`;
+  copyFileSync(process.execPath, temp);
+  chmodSync(temp, 0o755);
+  // postject warns about ELF note sections it does not need on every run; show its output only on failure.
+  const injected = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/postject/dist/cli.js'), temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE],
+    { encoding: 'utf8' },
+  );
+  if (injected.status !== 0) {
+    process.stderr.write(injected.stdout + injected.stderr);
+    throw new Error(`postject failed with exit code ${injected.status}`);
+  }
+  renameSync(temp, output);
+  rmSync(blob);
+  rmSync(seaConfig);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(dist, { recursive: true });
+  const bundled = join(dist, 'gatehouse.cjs');
+  await bundle(join(root, 'src/main.ts'), bundled);
+  makeSingleExecutable(bundled, join(dist, 'gatehouse'));
+  process.stderr.write(`built dist/gatehouse ${pkg.version} (Node ${process.versions.node}) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

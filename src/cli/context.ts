@@ -1,0 +1,43 @@
+// What every command gets: its streams and environment, the global flags, and lazy access to
+// config and the store, so a command that needs neither never pays for them.
+import type { ChalkInstance } from 'chalk';
+import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
+import type { ProcessIO } from '../process-io.ts';
+import { makeChalk } from './output.ts';
+
+export interface GlobalFlags {
+  config?: string | undefined;
+  stateDir?: string | undefined;
+  json: boolean;
+  logLevel?: LogLevel | undefined;
+  color?: boolean | undefined;
+}
+
+export interface CommandContext {
+  io: ProcessIO;
+  flags: GlobalFlags;
+  out: ChalkInstance;
+  err: ChalkInstance;
+  config(): LoadedConfig;
+  logger(): Logger;
+}
+
+export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext {
+  let loaded: LoadedConfig | undefined;
+  let logger: Logger | undefined;
+  const config = () =>
+    (loaded ??= loadConfig({ env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir }));
+  return {
+    io,
+    flags,
+    out: makeChalk(io.stdout, io.env, flags.color),
+    err: makeChalk(io.stderr, io.env, flags.color),
+    config,
+    logger: () => (logger ??= createLogger({ level: flags.logLevel ?? config().config.log.level, sink: io.stderr })),
+  };
+}
+
+export function writeJson(ctx: CommandContext, value: unknown): void {
+  ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

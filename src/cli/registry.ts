@@ -1,0 +1,85 @@
+// The yargs command registry for `gatehouse <command>`: global flags, help, exit codes.
+import yargs, { type Argv } from 'yargs';
+import { EXIT_ERROR, GatehouseError, errorMessage } from '../errors.ts';
+import { LOG_LEVELS, type LogLevel } from '../log/logger.ts';
+import { redactText } from '../log/redact.ts';
+import type { ProcessIO } from '../process-io.ts';
+import { gatehouseVersion } from '../version.ts';
+import type { CommandSpec } from './command.ts';
+import { createContext, type GlobalFlags } from './context.ts';
+import { configCommand } from './config.ts';
+import { doctorCommand } from './doctor.ts';
+
+const COMMANDS: CommandSpec<never>[] = [configCommand, doctorCommand] as CommandSpec<never>[];
+
+const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
+(gatehouse-pre-receive), the same binary runs that role instead of this CLI.
+
+Exit codes: 0 ok, 1 policy said no (findings, denied, failed checks), 2 usage or runtime error.`;
+
+export async function runCli(args: string[], io: ProcessIO): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(args)
+    .scriptName('gatehouse')
+    .usage('$0 <command> [options]\n\nStands between untrusted git clients and the real git hosts: scans pushes for\nsecrets, refreshes mirrors, and hands out credentials the clients never see.')
+    .version(gatehouseVersion())
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .option('config', { type: 'string', describe: 'config file (default: $XDG_CONFIG_HOME/gatehouse/gatehouse.toml)', global: true })
+    .option('state-dir', { type: 'string', describe: 'state directory (default: $XDG_STATE_HOME/gatehouse)', global: true })
+    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
+    .option('log-level', { choices: LOG_LEVELS, describe: 'log level (default: log.level from config, else info)', global: true })
+    .option('color', { type: 'boolean', describe: 'colour output (--no-color to turn off; NO_COLOR is honoured)', global: true })
+    .strict()
+    .demandCommand(1, 'no command given')
+    .recommendCommands()
+    .wrap(Math.min(100, (io.stdout as { columns?: number }).columns ?? 100))
+    .epilogue(EPILOGUE)
+    .exitProcess(false)
+    .parserConfiguration({ 'camel-case-expansion': false })
+    .fail((message, error) => {
+      // Throwing stops yargs before any command handler runs, so a mistyped flag never acts.
+      throw error ?? new GatehouseError(message, { hint: "run 'gatehouse --help' for usage" });
+    });
+
+  for (const spec of COMMANDS) {
+    parser.command({
+      command: spec.command,
+      describe: spec.describe,
+      builder: (y: Argv) => (spec.builder ? spec.builder(y) : y),
+      handler: async (argv: Record<string, unknown>) => {
+        const ctx = createContext(io, globalFlags(argv));
+        exitCode = await spec.run(ctx, argv as never);
+      },
+    });
+  }
+
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    exitCode = reportError(error, io);
+  }
+  return exitCode;
+}
+
+function globalFlags(argv: Record<string, unknown>): GlobalFlags {
+  return {
+    config: argv.config as string | undefined,
+    stateDir: argv['state-dir'] as string | undefined,
+    json: Boolean(argv.json),
+    logLevel: argv['log-level'] as LogLevel | undefined,
+    color: argv.color as boolean | undefined,
+  };
+}
+
+/** Prints an error for a person: what happened and how to fix it, never a stack, never a secret. */
+export function reportError(error: unknown, io: ProcessIO): number {
+  const message = redactText(errorMessage(error));
+  io.stderr.write(`gatehouse: ${message}\n`);
+  if (error instanceof GatehouseError) {
+    if (error.hint) io.stderr.write(`  hint: ${redactText(error.hint)}\n`);
+    return error.exitCode;
+  }
+  return EXIT_ERROR;
+}

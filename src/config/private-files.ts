@@ -1,0 +1,38 @@
+// Files that hold secrets (keys, tokens, the store) are created 0600 and refused if looser.
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GatehouseError } from '../errors.ts';
+
+export function ensurePrivateDir(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+}
+
+/** Mode bits other than the owner's that make a secret file unsafe, or 0 when it is private. */
+export function looseModeBits(path: string): number {
+  return statSync(path).mode & 0o077;
+}
+
+export function assertPrivateFile(path: string, what: string): void {
+  const loose = looseModeBits(path);
+  if (loose !== 0) {
+    const mode = (statSync(path).mode & 0o777).toString(8);
+    throw new GatehouseError(`${what} ${path} is readable by others (mode ${mode}); refusing to use it`, {
+      hint: `run: chmod 600 ${path}`,
+    });
+  }
+}
+
+/** Writes a file that only the owner can read, atomically (temp file + rename). */
+export function writePrivateFile(path: string, data: string | Uint8Array): void {
+  ensurePrivateDir(dirname(path));
+  const temp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+}

@@ -1,0 +1,43 @@
+// The shape of gatehouse.toml. Every key has a default; unknown keys are errors.
+// Secrets never live here: keys that need one take a secret reference ("env:NAME" or "file:PATH").
+import * as z from 'zod';
+import { LOG_LEVELS } from '../log/logger.ts';
+import { SECRET_REF_PATTERN } from './secret-ref.ts';
+
+const secretRef = z
+  .string()
+  .regex(SECRET_REF_PATTERN, 'expected a secret reference such as "env:NAME" or "file:/path/to/secret"');
+
+const storeUrl = z.string().refine(
+  (url) => url === 'sqlite' || url.startsWith('sqlite://') || /^rediss?:\/\//.test(url),
+  'expected "sqlite" (embedded, in the state dir), "sqlite:///path/to/file.db" or a "redis://host:port/db" URL',
+).refine(
+  (url) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(url),
+  'must not hold a password; set store.password to a secret reference such as "env:GATEHOUSE_REDIS_PASSWORD"',
+);
+
+export const configSchema = z.strictObject({
+  state_dir: z.string().default(''),
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default('info'),
+      file: z.string().default(''),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      url: storeUrl.default('sqlite'),
+      password: z.union([z.literal(''), secretRef]).default(''),
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dots, dashes or underscores')
+        .default('gatehouse'),
+    })
+    .prefault({}),
+});
+
+export type GatehouseConfig = z.output<typeof configSchema>;
+
+export function defaultConfig(): GatehouseConfig {
+  return configSchema.parse({});
+}

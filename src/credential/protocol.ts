@@ -1,0 +1,70 @@
+// The git credential protocol's wire format (gitcredentials(7), git-credential(1)): lines of
+// key=value ended by a blank line or EOF. Written by hand because it is the product's core and a
+// strict reader is the safety: NUL, over-long lines and oversize requests are refused outright.
+import type { Readable } from 'node:stream';
+
+export const MAX_LINE_BYTES = 65_535;
+export const MAX_REQUEST_BYTES = 1_048_576;
+
+export type CredentialAttributes = Map<string, string[]>;
+
+export class CredentialProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialProtocolError';
+  }
+}
+
+/** Parses one request already read as text. Keys ending in [] are arrays; others keep the last value. */
+export function parseCredentialRequest(text: string): CredentialAttributes {
+  if (text.includes('\0')) throw new CredentialProtocolError('credential request contains a NUL byte');
+  const attributes: CredentialAttributes = new Map();
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (line === '') break;
+    if (Buffer.byteLength(line) > MAX_LINE_BYTES) throw new CredentialProtocolError('credential request line is too long');
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new CredentialProtocolError(`credential request line without a key: expected key=value`);
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key.endsWith('[]')) {
+      const name = key.slice(0, -2);
+      // An empty value resets the array, as git does.
+      if (value === '') attributes.set(name, []);
+      else attributes.set(name, [...(attributes.get(name) ?? []), value]);
+    } else {
+      attributes.set(key, [value]);
+    }
+  }
+  return attributes;
+}
+
+/** Reads a request from a stream up to the blank line or EOF, refusing anything oversized. */
+export async function readCredentialRequest(input: Readable): Promise<CredentialAttributes> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
+    if (endsRequest(Buffer.concat(chunks))) break;
+  }
+  return parseCredentialRequest(Buffer.concat(chunks).toString('utf8'));
+}
+
+function endsRequest(data: Buffer): boolean {
+  return data[0] === 0x0a || (data[0] === 0x0d && data[1] === 0x0a) || data.includes('\n\n') || data.includes('\n\r\n');
+}
+
+/** Formats attributes for git; a value holding a newline or NUL would forge lines and is refused. */
+export function formatCredentialResponse(attributes: Iterable<[string, string | string[]]>): string {
+  let out = '';
+  for (const [key, value] of attributes) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (/[\n\0]/.test(v) || /[\n\0=]/.test(key)) throw new CredentialProtocolError(`refusing to send attribute ${key}: it holds a newline or NUL`);
+      out += `${key}${Array.isArray(value) ? '[]' : ''}=${v}\n`;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// Structured logging: one JSON object per line, secrets redacted before the line is formed.
+import { redactValue } from './redact.ts';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+export interface Logger {
+  level: LogLevel;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  sink: LogSink;
+  now?: () => Date;
+  base?: Record<string, unknown>;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const now = options.now ?? (() => new Date());
+  const base = options.base ?? {};
+  const state = { level: options.level ?? 'info' };
+
+  const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[level] < RANK[state.level]) return;
+    const record = redactValue({ time: now().toISOString(), level, msg, ...base, ...fields });
+    options.sink.write(`${JSON.stringify(record)}\n`);
+  };
+
+  return {
+    get level() {
+      return state.level;
+    },
+    set level(level: LogLevel) {
+      state.level = level;
+    },
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+    child: (fields) => createLogger({ level: state.level, sink: options.sink, now, base: { ...base, ...fields } }),
+  };
+}
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,69 @@
+// Redaction for everything gatehouse writes about itself (logs, errors, `config show`).
+// Two nets: every secret this process has loaded is registered and replaced wherever it
+// appears, and values shaped like well-known credentials are masked even if never loaded.
+
+export const REDACTED = '[REDACTED]';
+
+const loadedSecrets = new Set<string>();
+
+/** Remember a secret this process holds so no later log line or error can carry it. */
+export function registerSecret(secret: string): void {
+  // Very short values would mask ordinary words; such "secrets" are refused elsewhere.
+  if (secret.length >= 6) loadedSecrets.add(secret);
+}
+
+export function forgetAllSecrets(): void {
+  loadedSecrets.clear();
+}
+
+// Shapes of credentials that must never be printed even when this process did not load them.
+// Each keeps a short recognisable head so an operator can still tell what was there.
+const CREDENTIAL_SHAPES: Array<[RegExp, (m: string, ...groups: string[]) => string]> = [
+  // userinfo in URLs: scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s/@]+)@/gi, (_m, head) => `${head}:${REDACTED}@`],
+  // HTTP auth header values
+  [/\b(Bearer|Basic|token|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme) => `${scheme} ${REDACTED}`],
+  // PEM private key blocks (whole block, single- or multi-line, escaped newlines too)
+  [
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+    (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}`,
+  ],
+  // GitHub, GitLab, Slack, OpenAI/Anthropic-style, npm, AWS key ids, JWTs
+  [/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}/g, (_m, p) => `${p}${REDACTED}`],
+  [/\b(glpat-|glptt-|gldt-|glrt-)[A-Za-z0-9_-]{20,}/g, (_m, p) => `${p}${REDACTED}`],
+  [/\b(xox[abposr]-)[A-Za-z0-9-]{10,}/g, (_m, p) => `${p}${REDACTED}`],
+  [/\b(sk-(?:ant-|proj-)?)[A-Za-z0-9_-]{20,}/g, (_m, p) => `${p}${REDACTED}`],
+  [/\b(npm_)[A-Za-z0-9]{36}\b/g, (_m, p) => `${p}${REDACTED}`],
+  [/\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, (_m, p) => `${p}${REDACTED}`],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => `eyJ${REDACTED}`],
+  // key=value and key: value assignments of secret-named keys
+  [
+    /\b((?:pass(?:word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth)["']?\s*[:=]\s*["']?)([^\s"',;&]{4,})/gi,
+    (_m, head) => `${head}${REDACTED}`,
+  ],
+];
+
+/** Returns text with every loaded secret and every credential-shaped value masked. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const secret of loadedSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const [pattern, replace] of CREDENTIAL_SHAPES) {
+    out = out.replace(pattern, replace as (substring: string, ...args: unknown[]) => string);
+  }
+  return out;
+}
+
+/** Deep copy of a log record with every string redacted; keys are kept. */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message) };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = redactValue(v, depth + 1);
+  return out;
+}

@@ -1,0 +1,142 @@
+// One factory for gatehouse's shared state: embedded SQLite in the state dir by default,
+// Redis when several gatehouse replicas must see the same caches, locks and tokens.
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { Keyv } from 'keyv';
+import { GatehouseError, errorMessage } from '../errors.ts';
+import { ensurePrivateDir } from '../config/private-files.ts';
+import { LockManager } from './lock.ts';
+import { SqliteKeyvAdapter } from './sqlite-adapter.ts';
+import { SqliteLockBackend } from './sqlite-lock.ts';
+import { RedisLockBackend, type RedisCommands } from './redis-lock.ts';
+
+export const SQLITE_FILE_NAME = 'gatehouse.db';
+
+export interface StoreOptions {
+  /** "sqlite", "sqlite:///path/file.db", "redis://host:port/db" or "rediss://..." */
+  url: string;
+  stateDir: string;
+  /** Prefix for every key, so several gatehouse installations can share one Redis. */
+  prefix: string;
+  /** Redis AUTH password, already resolved from its secret reference. */
+  password?: string | undefined;
+  connectTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'redis';
+  /** Where the data lives, safe to print. */
+  readonly location: string;
+  readonly locks: LockManager;
+  /** A keyv view on one namespace (e.g. "scan-verdicts", "tokens"); values expire by TTL. */
+  namespace(name: string): Keyv;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.url === 'sqlite' || options.url.startsWith('sqlite://')) return openSqliteStore(options);
+  if (/^rediss?:\/\//.test(options.url)) return openRedisStore(options);
+  throw new GatehouseError(`unsupported store url ${options.url}`, { hint: 'use "sqlite" or a redis:// URL' });
+}
+
+export function sqlitePathFor(url: string, stateDir: string): string {
+  if (url === 'sqlite') return join(stateDir, SQLITE_FILE_NAME);
+  const path = decodeURIComponent(new URL(url).pathname);
+  if (!path || path === '/') throw new GatehouseError(`store url ${url} names no database file`);
+  return path;
+}
+
+async function openSqliteStore(options: StoreOptions): Promise<Store> {
+  const { DatabaseSync } = await import('node:sqlite');
+  const file = sqlitePathFor(options.url, options.stateDir);
+  if (options.url === 'sqlite') ensurePrivateDir(options.stateDir);
+  // Create the file 0600 before SQLite does, so it (and its -wal/-shm, which copy its mode)
+  // are never readable by others, not even for an instant.
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+  } catch (error) {
+    throw new GatehouseError(`cannot open the state store ${file}: ${errorMessage(error)}`, {
+      hint: 'check that the state dir exists and is writable, or pass --state-dir',
+    });
+  }
+  const db = new DatabaseSync(file, { timeout: 10_000 });
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const adapter = new SqliteKeyvAdapter(db);
+  const locks = new LockManager(new SqliteLockBackend(db));
+  const views = new Map<string, Keyv>();
+  return {
+    kind: 'sqlite',
+    location: file,
+    locks,
+    namespace(name) {
+      let view = views.get(name);
+      if (!view) {
+        // Each namespace needs its own adapter object, since keyv writes its namespace onto it.
+        view = new Keyv({ store: new SqliteKeyvAdapter(db), namespace: `${options.prefix}/${name}`, throwOnErrors: true });
+        views.set(name, view);
+      }
+      return view;
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      adapter.sweepExpired();
+      db.close();
+    },
+  };
+}
+
+async function openRedisStore(options: StoreOptions): Promise<Store> {
+  const { createClient, default: KeyvRedis } = await import('@keyv/redis');
+  const url = new URL(options.url);
+  const location = `${url.protocol}//${url.host}${url.pathname}`;
+  const connectTimeout = options.connectTimeoutMs ?? 3000;
+  const client = createClient({
+    url: options.url,
+    password: options.password,
+    socket: {
+      connectTimeout,
+      // Bounded retries: a gate that cannot reach its shared state must fail, not hang.
+      reconnectStrategy: (retries: number) => (retries >= 5 ? new Error(`Redis at ${location} is unreachable`) : Math.min(50 * 2 ** retries, 1000)),
+    },
+  });
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    try {
+      client.destroy();
+    } catch {
+      // the reconnect strategy already gave up and closed it
+    }
+    throw new GatehouseError(`cannot connect to the Redis store at ${location}: ${errorMessage(lastError ?? error)}`, {
+      hint: 'check store.url and that redis-server is running and reachable',
+    });
+  }
+  const views = new Map<string, Keyv>();
+  return {
+    kind: 'redis',
+    location,
+    locks: new LockManager(new RedisLockBackend(client as unknown as RedisCommands, options.prefix)),
+    namespace(name) {
+      let view = views.get(name);
+      if (!view) {
+        const adapter = new KeyvRedis(client as never, { namespace: `${options.prefix}/${name}`, throwOnErrors: true });
+        view = new Keyv({ store: adapter, namespace: `${options.prefix}/${name}`, useKeyPrefix: false, throwOnErrors: true });
+        views.set(name, view);
+      }
+      return view;
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

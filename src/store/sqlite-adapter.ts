@@ -1,0 +1,78 @@
+// A keyv storage adapter over Node's built-in node:sqlite. The published @keyv/sqlite needs the
+// native sqlite3 addon; this one needs nothing outside Node, so the single binary carries it.
+import { EventEmitter } from 'node:events';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { KeyvStoreAdapter, StoredData } from 'keyv';
+
+export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter {
+  opts: { table: string };
+  namespace?: string | undefined;
+  private readonly statements: {
+    get: StatementSync;
+    set: StatementSync;
+    delete: StatementSync;
+    clearNamespace: StatementSync;
+    clearAll: StatementSync;
+    sweep: StatementSync;
+  };
+
+  private readonly now: () => number;
+
+  constructor(db: DatabaseSync, now: () => number = Date.now) {
+    super();
+    this.now = now;
+    this.opts = { table: 'keyv' };
+    db.exec(`CREATE TABLE IF NOT EXISTS keyv (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      expires INTEGER
+    ) WITHOUT ROWID`);
+    this.statements = {
+      get: db.prepare('SELECT value, expires FROM keyv WHERE key = ?'),
+      set: db.prepare('INSERT INTO keyv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires'),
+      delete: db.prepare('DELETE FROM keyv WHERE key = ?'),
+      // keyv prefixes keys with "namespace:"; range bounds avoid LIKE's wildcard pitfalls.
+      clearNamespace: db.prepare('DELETE FROM keyv WHERE key >= ? AND key < ?'),
+      clearAll: db.prepare('DELETE FROM keyv'),
+      sweep: db.prepare('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= ?'),
+    };
+  }
+
+  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    const row = this.statements.get.get(key) as { value: string; expires: number | null } | undefined;
+    if (!row) return undefined;
+    if (row.expires !== null && row.expires <= this.now()) {
+      this.statements.delete.run(key);
+      return undefined;
+    }
+    return row.value as StoredData<Value>;
+  }
+
+  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    const expires = typeof ttl === 'number' && ttl > 0 ? this.now() + ttl : null;
+    this.statements.set.run(key, typeof value === 'string' ? value : JSON.stringify(value), expires);
+    return true;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return Number(this.statements.delete.run(key).changes) > 0;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined;
+  }
+
+  async clear(): Promise<void> {
+    if (this.namespace) {
+      const prefix = `${this.namespace}:`;
+      this.statements.clearNamespace.run(prefix, `${this.namespace};`); // ';' sorts right after ':'
+    } else {
+      this.statements.clearAll.run();
+    }
+  }
+
+  /** Drops expired rows; called opportunistically, never on a hot path. */
+  sweepExpired(): number {
+    return Number(this.statements.sweep.run(this.now()).changes);
+  }
+}

@@ -1,0 +1,137 @@
+// The behaviour every store backend must show, run against SQLite and against a real Redis.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Store } from '../../src/store/factory.ts';
+
+export function storeContract(open: () => Promise<Store>): void {
+  it('keeps values per namespace, with get/set/delete/has', async () => {
+    const store = await open();
+    try {
+      const a = store.namespace('alpha');
+      const b = store.namespace('beta');
+      await a.set('k', { verdict: 'clean', rules: ['x'] });
+      await b.set('k', 'other');
+      assert.deepEqual(await a.get('k'), { verdict: 'clean', rules: ['x'] });
+      assert.equal(await b.get('k'), 'other');
+      assert.equal(await a.has('k'), true);
+      assert.equal(await a.delete('k'), true);
+      assert.equal(await a.get('k'), undefined);
+      assert.equal(await b.get('k'), 'other');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('clear() empties one namespace and leaves the others', async () => {
+    const store = await open();
+    try {
+      const a = store.namespace('clear-a');
+      const b = store.namespace('clear-b');
+      await a.set('1', 1);
+      await a.set('2', 2);
+      await b.set('1', 'kept');
+      await a.clear();
+      assert.equal(await a.get('1'), undefined);
+      assert.equal(await a.get('2'), undefined);
+      assert.equal(await b.get('1'), 'kept');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('expires values after their TTL', async () => {
+    const store = await open();
+    try {
+      const ns = store.namespace('ttl');
+      await ns.set('short', 'v', 60);
+      await ns.set('long', 'v', 60_000);
+      assert.equal(await ns.get('short'), 'v');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(await ns.get('short'), undefined);
+      assert.equal(await ns.get('long'), 'v');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is shared by two openings, as by two gatehouse processes', async () => {
+    const first = await open();
+    const second = await open();
+    try {
+      await first.namespace('shared').set('seen', 'yes');
+      assert.equal(await second.namespace('shared').get('seen'), 'yes');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('a lock has one holder at a time across openings, and only the owner releases it', async () => {
+    const first = await open();
+    const second = await open();
+    try {
+      const held = await first.locks.acquire('repo:app', { ttlMs: 10_000 });
+      assert.ok(held);
+      assert.equal(await second.locks.acquire('repo:app', { ttlMs: 10_000 }), null);
+      // A different lock name is independent.
+      const other = await second.locks.acquire('repo:other', { ttlMs: 10_000 });
+      assert.ok(other);
+      assert.equal(await other.release(), true);
+      // A stranger's token cannot free it.
+      const stranger = await second.locks.acquire('repo:app', { ttlMs: 10_000 });
+      assert.equal(stranger, null);
+      assert.equal(await held.release(), true);
+      assert.equal(await held.release(), false, 'a second release is a no-op');
+      const next = await second.locks.acquire('repo:app', { ttlMs: 10_000 });
+      assert.ok(next);
+      await next.release();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('a lock whose holder died expires after its TTL, and the old owner cannot release or extend it', async () => {
+    const first = await open();
+    const second = await open();
+    try {
+      const stale = await first.locks.acquire('repo:ttl', { ttlMs: 80 });
+      assert.ok(stale);
+      const waited = await second.locks.acquire('repo:ttl', { ttlMs: 10_000, waitMs: 2_000, retryMs: 10 });
+      assert.ok(waited, 'the waiter gets the lock once the TTL runs out');
+      assert.equal(await stale.release(), false);
+      assert.equal(await stale.extend(10_000), false);
+      assert.equal(await waited.extend(10_000), true);
+      assert.equal(await waited.release(), true);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('withLock serialises concurrent critical sections', async () => {
+    const stores = await Promise.all([open(), open(), open()]);
+    try {
+      let inside = 0;
+      let maxInside = 0;
+      const order: number[] = [];
+      await Promise.all(
+        stores.flatMap((store, s) =>
+          [0, 1].map((i) =>
+            store.locks.withLock('section', { ttlMs: 5_000, waitMs: 5_000, retryMs: 5 }, async () => {
+              inside++;
+              maxInside = Math.max(maxInside, inside);
+              await new Promise((resolve) => setTimeout(resolve, 15));
+              order.push(s * 10 + i);
+              inside--;
+            }),
+          ),
+        ),
+      );
+      assert.equal(maxInside, 1);
+      assert.equal(order.length, 6);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+}

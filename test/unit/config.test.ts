@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig, parseConfigText } from '../../src/config/load.ts';
+import { defaultPaths } from '../../src/config/paths.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { resolveSecretRef } from '../../src/config/secret-ref.ts';
+import { effectiveConfigToml } from '../../src/config/describe.ts';
+import { ConfigError, GatehouseError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+describe('paths', () => {
+  it('follows XDG variables and falls back to HOME', () => {
+    assert.deepEqual(defaultPaths({ HOME: '/home/u' }), {
+      configDir: '/home/u/.config/gatehouse',
+      configFile: '/home/u/.config/gatehouse/gatehouse.toml',
+      stateDir: '/home/u/.local/state/gatehouse',
+    });
+    const xdg = defaultPaths({ HOME: '/home/u', XDG_CONFIG_HOME: '/cfg', XDG_STATE_HOME: '/st' });
+    assert.equal(xdg.configFile, '/cfg/gatehouse/gatehouse.toml');
+    assert.equal(xdg.stateDir, '/st/gatehouse');
+  });
+
+  it('ignores relative XDG values, as the spec says', () => {
+    assert.equal(defaultPaths({ HOME: '/home/u', XDG_STATE_HOME: 'rel/state' }).stateDir, '/home/u/.local/state/gatehouse');
+  });
+});
+
+describe('config schema', () => {
+  it('has a default for every key', () => {
+    assert.deepEqual(defaultConfig(), {
+      state_dir: '',
+      log: { level: 'info', file: '' },
+      store: { url: 'sqlite', password: '', namespace: 'gatehouse' },
+    });
+  });
+
+  it('accepts a full valid file and fills the rest', () => {
+    const config = parseConfigText('[store]\nurl = "redis://127.0.0.1:6379/2"\npassword = "env:REDIS_PW"\n', 'g.toml');
+    assert.equal(config.store.url, 'redis://127.0.0.1:6379/2');
+    assert.equal(config.store.password, 'env:REDIS_PW');
+    assert.equal(config.log.level, 'info');
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['[store]\nurll = "sqlite"\n', 'store.urll', /unknown key/],
+    ['colour = true\n', 'colour', /unknown key/],
+    ['[log]\nlevel = "loud"\n', 'log.level', /debug|info/],
+    ['[log]\nlevel = 3\n', 'log.level', /./],
+    ['[store]\nurl = "mysql://db/x"\n', 'store.url', /sqlite.*redis/],
+    ['[store]\nurl = "redis://:hunter2hunter2@127.0.0.1:6379"\n', 'store.url', /must not hold a password/],
+    ['[store]\npassword = "hunter2hunter2"\n', 'store.password', /secret reference/],
+    ['[store]\nnamespace = "a b"\n', 'store.namespace', /letters/],
+    ['state_dir = "relative/dir"\n', 'state_dir', /absolute/],
+  ];
+  for (const [text, key, problem] of bad) {
+    it(`names the file and key ${key} for a bad value`, () => {
+      assert.throws(
+        () => parseConfigText(text, '/etc/gatehouse/gatehouse.toml'),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.key, key);
+          assert.equal(error.file, '/etc/gatehouse/gatehouse.toml');
+          assert.ok(error.message.startsWith(`/etc/gatehouse/gatehouse.toml: ${key}: `), error.message);
+          assert.match(error.message, problem);
+          assert.equal(error.message.includes('hunter2hunter2'), false, 'the error must not echo a secret');
+          return true;
+        },
+      );
+    });
+  }
+
+  it('reports TOML syntax errors with line and column', () => {
+    assert.throws(() => parseConfigText('[store\nurl = 1', 'g.toml'), /g\.toml: TOML syntax error at line 1, column \d+/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults when no config file exists', (t) => {
+    const home = tempDir(t);
+    const loaded = loadConfig({ env: { HOME: home }, cwd: home });
+    assert.equal(loaded.file, null);
+    assert.equal(loaded.stateDir, join(home, '.local/state/gatehouse'));
+    assert.deepEqual(loaded.config, defaultConfig());
+  });
+
+  it('reads the XDG config file, and --state-dir wins over the file', (t) => {
+    const home = tempDir(t);
+    mkdirSync(join(home, '.config/gatehouse'), { recursive: true });
+    writeFileSync(join(home, '.config/gatehouse/gatehouse.toml'), `state_dir = "${home}/from-file"\n[log]\nlevel = "debug"\n`);
+    const fromFile = loadConfig({ env: { HOME: home }, cwd: home });
+    assert.equal(fromFile.file, join(home, '.config/gatehouse/gatehouse.toml'));
+    assert.equal(fromFile.stateDir, join(home, 'from-file'));
+    assert.equal(fromFile.config.log.level, 'debug');
+    assert.equal(loadConfig({ env: { HOME: home }, cwd: home, stateDir: 'rel' }).stateDir, join(home, 'rel'));
+  });
+
+  it('fails clearly when an explicit --config file is missing', (t) => {
+    const home = tempDir(t);
+    assert.throws(() => loadConfig({ env: { HOME: home }, cwd: home, configPath: 'nope.toml' }), (error: unknown) => {
+      assert.ok(error instanceof GatehouseError);
+      assert.match(error.message, /nope\.toml does not exist/);
+      return true;
+    });
+  });
+
+  it('config show prints the effective config with its source', (t) => {
+    const home = tempDir(t);
+    const text = effectiveConfigToml(loadConfig({ env: { HOME: home }, cwd: home }));
+    assert.match(text, /^# no config file: embedded defaults/);
+    assert.match(text, /\[store\]\nurl = "sqlite"/);
+  });
+});
+
+describe('secret references', () => {
+  it('reads env and 0600 files, refuses loose files and empty values without echoing them', (t) => {
+    const dir = tempDir(t);
+    assert.equal(resolveSecretRef('env:GH_PW', { GH_PW: 'from-env-123' }, 'store.password'), 'from-env-123');
+    assert.throws(() => resolveSecretRef('env:GH_PW', {}, 'store.password'), /GH_PW is unset or empty/);
+    const file = join(dir, 'pw');
+    writeFileSync(file, 'from-file-456\n', { mode: 0o600 });
+    assert.equal(resolveSecretRef(`file:${file}`, {}, 'store.password'), 'from-file-456');
+    chmodSync(file, 0o644);
+    assert.throws(
+      () => resolveSecretRef(`file:${file}`, {}, 'store.password'),
+      (error: unknown) => error instanceof GatehouseError && /readable by others/.test(error.message) && !error.message.includes('from-file-456') && /chmod 600/.test(error.hint ?? ''),
+    );
+  });
+});

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { createLogger } from '../../src/log/logger.ts';
+import { forgetAllSecrets, registerSecret } from '../../src/log/redact.ts';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, sink: { write: (line: string) => lines.push(line) } };
+}
+
+const fixedClock = () => new Date('2026-01-02T03:04:05.000Z');
+
+describe('logger', () => {
+  afterEach(() => forgetAllSecrets());
+
+  it('writes one JSON object per line with time, level, message and fields', () => {
+    const { lines, sink } = capture();
+    createLogger({ sink, now: fixedClock }).info('mirror refreshed', { repo: 'org/app', refs: 3 });
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0]!.endsWith('\n'));
+    assert.deepEqual(JSON.parse(lines[0]!), { time: '2026-01-02T03:04:05.000Z', level: 'info', msg: 'mirror refreshed', repo: 'org/app', refs: 3 });
+  });
+
+  it('drops lines below the level', () => {
+    const { lines, sink } = capture();
+    const log = createLogger({ sink, level: 'warn' });
+    log.debug('a');
+    log.info('b');
+    log.warn('c');
+    log.error('d');
+    assert.deepEqual(lines.map((l) => JSON.parse(l).msg), ['c', 'd']);
+    log.level = 'silent';
+    log.error('e');
+    assert.equal(lines.length, 2);
+  });
+
+  it('redacts loaded secrets and credential shapes in messages and fields before writing', () => {
+    const { lines, sink } = capture();
+    registerSecret('the-loaded-upstream-password');
+    createLogger({ sink }).error('push failed for the-loaded-upstream-password', {
+      url: 'https://bot:pa55word-here@git.example.test/x.git',
+      stderr: ['remote: bad token ghp_' + 'Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8'],
+    });
+    const line = lines[0]!;
+    assert.equal(line.includes('the-loaded-upstream-password'), false);
+    assert.equal(line.includes('pa55word-here'), false);
+    assert.equal(line.includes('Zz9Yy8Xx7Ww6'), false);
+    assert.ok(JSON.parse(line).url.startsWith('https://bot:'));
+  });
+
+  it('child loggers carry their fields and share the sink', () => {
+    const { lines, sink } = capture();
+    createLogger({ sink, now: fixedClock }).child({ role: 'pre-receive' }).warn('slow scan', { ms: 900 });
+    assert.deepEqual(JSON.parse(lines[0]!), { time: '2026-01-02T03:04:05.000Z', level: 'warn', msg: 'slow scan', role: 'pre-receive', ms: 900 });
+  });
+});
