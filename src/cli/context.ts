@@ -2,7 +2,7 @@
 // config and the store, so a command that needs neither never pays for them.
 import type { ChalkInstance } from 'chalk';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
-import { createLogger, type Logger, type LogLevel } from '../log/logger.ts';
+import { createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { makeChalk } from './output.ts';
 
@@ -34,7 +34,13 @@ export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext
     out: makeChalk(io.stdout, io.env, flags.color),
     err: makeChalk(io.stderr, io.env, flags.color),
     config,
-    logger: () => (logger ??= createLogger({ level: flags.logLevel ?? config().config.log.level, sink: io.stderr })),
+    logger: () => {
+      if (!logger) {
+        const { log } = config().config;
+        logger = createLogger({ level: flags.logLevel ?? log.level, sink: log.file ? fileSink(log.file) : io.stderr });
+      }
+      return logger;
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 // Structured logging: one JSON object per line, secrets redacted before the line is formed.
+import { openSync, writeSync } from 'node:fs';
 import { redactValue } from './redact.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -54,4 +55,10 @@ export function createLogger(options: LoggerOptions): Logger {
 
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/** Appends log lines to a file created 0600 (logs can name hosts and repos; keep them private). */
+export function fileSink(path: string): LogSink {
+  const fd = openSync(path, 'a', 0o600);
+  return { write: (line: string) => writeSync(fd, line) };
 }

@@ -54,3 +54,17 @@ describe('logger', () => {
     assert.deepEqual(JSON.parse(lines[0]!), { time: '2026-01-02T03:04:05.000Z', level: 'warn', msg: 'slow scan', role: 'pre-receive', ms: 900 });
   });
 });
+
+describe('fileSink', () => {
+  it('appends lines to a file only the owner can read', async (t) => {
+    const { tempDir } = await import('../helpers/tmp.ts');
+    const { fileSink } = await import('../../src/log/logger.ts');
+    const { readFileSync, statSync } = await import('node:fs');
+    const file = `${tempDir(t)}/gatehouse.log`;
+    const log = createLogger({ sink: fileSink(file) });
+    log.info('one');
+    createLogger({ sink: fileSink(file) }).warn('two');
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).msg), ['one', 'two']);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+});
