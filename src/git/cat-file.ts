@@ -1,0 +1,124 @@
+// A long-lived `git cat-file --batch`: objects by id, pipelined, with exact sizes from git's
+// own header so no object content can desynchronise the stream.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+export interface GitObject {
+  oid: string;
+  type: string;
+  content: Buffer;
+}
+
+interface Pending {
+  oid: string;
+  resolve: (object: GitObject | null) => void;
+  reject: (error: Error) => void;
+}
+
+export class CatFileBatch {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending: Pending[] = [];
+  private buffer: Buffer = Buffer.alloc(0);
+  private failure: Error | null = null;
+
+  constructor(repo: string, env: NodeJS.ProcessEnv) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    this.child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.on('error', (error) => this.fail(error));
+    this.child.on('close', (code) => {
+      if (this.pending.length) this.fail(new Error(`git cat-file exited (${code}): ${stderr.trim()}`));
+    });
+    this.child.stdin.on('error', (error) => this.fail(error));
+  }
+
+  get(oid: string): Promise<GitObject | null> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.reject(new Error(`not an object id: ${oid.slice(0, 80)}`));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ oid, resolve, reject });
+      this.child.stdin.write(`${oid}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      const nl = this.buffer.indexOf(10);
+      if (nl === -1) return;
+      const header = this.buffer.subarray(0, nl).toString('latin1');
+      const request = this.pending[0];
+      if (!request) return this.fail(new Error(`git cat-file sent output nobody asked for: ${header.slice(0, 80)}`));
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        this.buffer = this.buffer.subarray(nl + 1);
+        this.pending.shift();
+        request.resolve(null);
+        continue;
+      }
+      const [oid, type, sizeText] = header.split(' ');
+      const size = Number(sizeText);
+      if (!oid || !type || !Number.isSafeInteger(size)) return this.fail(new Error(`bad git cat-file header: ${header.slice(0, 80)}`));
+      if (this.buffer.length < nl + 1 + size + 1) return; // wait for the rest of the object
+      const content = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
+      this.buffer = this.buffer.subarray(nl + 1 + size + 1);
+      this.pending.shift();
+      request.resolve({ oid, type, content });
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const p of this.pending.splice(0)) p.reject(error);
+    this.child.kill();
+  }
+}
+
+export interface CommitInfo {
+  oid: string;
+  parents: string[];
+  author: string;
+  email: string;
+  /** ISO 8601 author date. */
+  date: string;
+  message: string;
+}
+
+/** Parses a raw commit object: headers, a blank line, the message. */
+export function parseCommit(oid: string, content: Buffer): CommitInfo {
+  const text = content.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headers = split === -1 ? text : text.slice(0, split);
+  const message = split === -1 ? '' : text.slice(split + 2);
+  const info: CommitInfo = { oid, parents: [], author: '', email: '', date: '', message };
+  for (const line of headers.split('\n')) {
+    if (line.startsWith('parent ')) info.parents.push(line.slice(7));
+    else if (line.startsWith('author ')) {
+      const m = /^author (.*) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
+      if (m) {
+        info.author = m[1]!;
+        info.email = m[2]!;
+        info.date = new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z');
+      }
+    }
+  }
+  return info;
+}
+
+/** Parses a raw annotated tag object: its name, target and message (the signature kept in). */
+export function parseTag(content: Buffer): { object: string; tag: string; tagger: string; message: string } {
+  const text = content.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headers = split === -1 ? text : text.slice(0, split);
+  const result = { object: '', tag: '', tagger: '', message: split === -1 ? '' : text.slice(split + 2) };
+  for (const line of headers.split('\n')) {
+    if (line.startsWith('object ')) result.object = line.slice(7);
+    else if (line.startsWith('tag ')) result.tag = line.slice(4);
+    else if (line.startsWith('tagger ')) result.tagger = line.slice(7);
+  }
+  return result;
+}

@@ -1,0 +1,242 @@
+// Parses `git log -p -U0 --cc --format=gatehouse-commit %H %P` output into the lines each
+// commit adds, per file, with their line numbers in the new file. Hand-written because the
+// input is attacker-controlled in a push: hunks are consumed by the line counts in their
+// headers (never by guessing from a line's first characters), so no file content can pose as
+// a header and hide the lines after it. Anything unexpected is an error, never a skip.
+import { unquoteGitPath } from './quote.ts';
+
+export const COMMIT_MARKER = 'gatehouse-commit ';
+
+export interface FileChange {
+  commit: string;
+  /** Path in the new tree (the old path for a deletion). */
+  path: string;
+  oldPath: string | null;
+  /** Blob ids from the index line ("old..new", "a,b..new" for merges); "" if git printed none. */
+  blobs: string;
+  binary: boolean;
+  deleted: boolean;
+  /** Contents of the added lines, without their diff prefix. */
+  added: Buffer[];
+  /** 1-based line number in the new file of each added line. */
+  lineNumbers: number[];
+  addedBytes: number;
+  /** Why some of this file's added lines were not kept (too large); null when complete. */
+  incomplete: string | null;
+}
+
+export interface PatchHandlers {
+  commit(oid: string, parents: string[]): void;
+  file(change: FileChange): void;
+}
+
+export class PatchFormatError extends Error {
+  constructor(message: string) {
+    super(`unexpected git patch output: ${message}`);
+    this.name = 'PatchFormatError';
+  }
+}
+
+type State = 'between' | 'header' | 'hunk';
+
+const HUNK_2WAY = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+export class PatchParser {
+  private state: State = 'between';
+  private commitOid = '';
+  private file: FileChange | null = null;
+  private parents = 1; // columns in hunk lines: 1 for a normal diff, N for a combined (merge) diff
+  private remainingParent: number[] = [];
+  private remainingResult = 0;
+  private newLine = 0;
+  private readonly handlers: PatchHandlers;
+  private readonly maxFileBytes: number;
+
+  constructor(handlers: PatchHandlers, options: { maxFileBytes: number }) {
+    this.handlers = handlers;
+    this.maxFileBytes = options.maxFileBytes;
+  }
+
+  line = (line: Buffer, truncated: boolean): void => {
+    if (this.state === 'hunk') {
+      this.hunkLine(line, truncated);
+      return;
+    }
+    if (line.length === 0) return;
+    const first = line[0]!;
+    // Cheap dispatch on the first byte before decoding anything.
+    if (first === 0x67 /* g */ && startsWith(line, COMMIT_MARKER)) return this.commitLine(line.toString('latin1'));
+    if (first === 0x64 /* d */ && startsWith(line, 'diff ')) return this.diffLine(line.toString('utf8'));
+    if (this.state === 'between') {
+      throw new PatchFormatError(`line outside any file: ${JSON.stringify(line.subarray(0, 80).toString('utf8'))}`);
+    }
+    if (first === 0x40 /* @ */) return this.hunkHeader(line.toString('latin1'));
+    this.headerLine(line.toString('utf8'));
+  };
+
+  end(): void {
+    if (this.state === 'hunk') throw new PatchFormatError('stream ended inside a hunk');
+    this.flushFile();
+  }
+
+  private commitLine(text: string): void {
+    this.flushFile();
+    const [oid, ...parents] = text.slice(COMMIT_MARKER.length).trim().split(' ').filter(Boolean);
+    if (!oid || !OID.test(oid) || !parents.every((p) => OID.test(p))) throw new PatchFormatError(`bad commit line ${text.slice(0, 120)}`);
+    this.commitOid = oid;
+    this.state = 'between';
+    this.handlers.commit(oid, parents);
+  }
+
+  private diffLine(text: string): void {
+    this.flushFile();
+    if (!this.commitOid) throw new PatchFormatError('diff before any commit line');
+    let path: string;
+    if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) {
+      path = unquote(text.slice(text.indexOf(' ', 5) + 1));
+    } else if (text.startsWith('diff --git ')) {
+      path = pathFromGitHeader(text.slice('diff --git '.length));
+    } else throw new PatchFormatError(`unknown diff header ${text.slice(0, 120)}`);
+    this.file = {
+      commit: this.commitOid,
+      path,
+      oldPath: null,
+      blobs: '',
+      binary: false,
+      deleted: false,
+      added: [],
+      lineNumbers: [],
+      addedBytes: 0,
+      incomplete: null,
+    };
+    this.parents = 1;
+    this.state = 'header';
+  }
+
+  private headerLine(text: string): void {
+    const file = this.file!;
+    if (text.startsWith('index ')) {
+      file.blobs = text.slice(6).split(' ')[0]!;
+      const commas = (file.blobs.split('..')[0]!.match(/,/g) ?? []).length;
+      this.parents = commas + 1;
+    } else if (text.startsWith('+++ ')) {
+      // git appends a tab after a path containing a space, to mark where the path ends.
+      const target = text.slice(4).replace(/\t$/, '');
+      if (target !== '/dev/null') file.path = stripPrefix(unquote(target), 'b/');
+    } else if (text.startsWith('--- ')) {
+      const source = text.slice(4).replace(/\t$/, '');
+      if (source !== '/dev/null') file.oldPath = stripPrefix(unquote(source), 'a/');
+    } else if (text.startsWith('rename from ')) file.oldPath = unquote(text.slice(12));
+    else if (text.startsWith('rename to ')) file.path = unquote(text.slice(10));
+    else if (text.startsWith('deleted file mode')) file.deleted = true;
+    else if (text.startsWith('Binary files ') || text === 'GIT binary patch') file.binary = true;
+    // Other extended headers (mode, similarity, copy, new file) carry nothing to scan.
+  }
+
+  private hunkHeader(text: string): void {
+    if (this.parents === 1) {
+      const m = HUNK_2WAY.exec(text);
+      if (!m) throw new PatchFormatError(`bad hunk header ${text.slice(0, 120)}`);
+      this.remainingParent = [m[1] === undefined ? 1 : Number(m[1])];
+      this.newLine = Number(m[2]);
+      this.remainingResult = m[3] === undefined ? 1 : Number(m[3]);
+    } else {
+      const marker = '@'.repeat(this.parents + 1);
+      if (!text.startsWith(`${marker} `)) throw new PatchFormatError(`bad combined hunk header ${text.slice(0, 120)}`);
+      const end = text.indexOf(` ${marker}`, marker.length);
+      const ranges = text.slice(marker.length + 1, end).split(' ');
+      if (ranges.length !== this.parents + 1) throw new PatchFormatError(`bad combined hunk header ${text.slice(0, 120)}`);
+      this.remainingParent = ranges.slice(0, -1).map((r) => rangeCount(r));
+      const result = ranges.at(-1)!;
+      this.newLine = Number(result.slice(1).split(',')[0]);
+      this.remainingResult = rangeCount(result);
+    }
+    // -U0 zero-length hunks on both sides do not occur; guard against a header promising nothing.
+    if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) return;
+    // In a new-file hunk "+1,N" the first line is N itself; in "-a,0 +c,d" lines start at c.
+    if (this.remainingResult === 0) this.newLine = 0;
+    this.state = 'hunk';
+  }
+
+  private hunkLine(line: Buffer, truncated: boolean): void {
+    if (line.length > 0 && line[0] === 0x5c /* \ No newline at end of file */) return;
+    const n = this.parents;
+    if (line.length < n) throw new PatchFormatError('hunk line shorter than its prefix');
+    let inResult = true;
+    let allPlus = true;
+    for (let i = 0; i < n; i++) {
+      const c = line[i];
+      if (c === 0x2d /* - */) {
+        inResult = false;
+        allPlus = false;
+        this.remainingParent[i]!--;
+      } else if (c === 0x2b /* + */) {
+        // not in parent i
+      } else if (c === 0x20 /* space */) {
+        allPlus = false;
+        this.remainingParent[i]!--;
+      } else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c ?? 0))}`);
+    }
+    if (inResult) {
+      this.remainingResult--;
+      if (allPlus) this.keepAdded(line.subarray(n), this.newLine, truncated);
+      this.newLine++;
+    }
+    if (this.remainingResult < 0 || this.remainingParent.some((r) => r < 0)) throw new PatchFormatError('hunk longer than its header said');
+    if (this.remainingResult === 0 && this.remainingParent.every((r) => r === 0)) this.state = 'header';
+  }
+
+  private keepAdded(content: Buffer, lineNumber: number, truncated: boolean): void {
+    const file = this.file!;
+    if (file.incomplete) return;
+    if (truncated) {
+      file.incomplete = 'a line is longer than the scan limit';
+      return;
+    }
+    if (file.addedBytes + content.length > this.maxFileBytes) {
+      file.incomplete = `added content exceeds ${this.maxFileBytes} bytes`;
+      return;
+    }
+    file.added.push(content);
+    file.lineNumbers.push(lineNumber);
+    file.addedBytes += content.length + 1;
+  }
+
+  private flushFile(): void {
+    if (this.file) this.handlers.file(this.file);
+    this.file = null;
+  }
+}
+
+function startsWith(line: Buffer, prefix: string): boolean {
+  if (line.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (line[i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+function rangeCount(range: string): number {
+  const comma = range.indexOf(',');
+  return comma === -1 ? 1 : Number(range.slice(comma + 1));
+}
+
+function stripPrefix(path: string, prefix: string): string {
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+function unquote(text: string): string {
+  return unquoteGitPath(text);
+}
+
+/** "a/x b/x" or quoted forms; with identical names (the usual case) the split is unambiguous. */
+function pathFromGitHeader(rest: string): string {
+  if (rest.startsWith('"')) {
+    const end = rest.indexOf('" ', 1);
+    const second = end === -1 ? rest : rest.slice(end + 2);
+    return stripPrefix(unquote(second), 'b/');
+  }
+  const half = (rest.length - 1) / 2;
+  if (Number.isInteger(half) && rest.slice(0, half).slice(2) === rest.slice(half + 1).slice(2)) return rest.slice(half + 3);
+  const idx = rest.lastIndexOf(' b/');
+  return idx === -1 ? rest : stripPrefix(unquote(rest.slice(idx + 1)), 'b/');
+}
