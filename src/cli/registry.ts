@@ -9,8 +9,9 @@ import type { CommandSpec } from './command.ts';
 import { createContext, type GlobalFlags } from './context.ts';
 import { configCommand } from './config.ts';
 import { doctorCommand } from './doctor.ts';
+import { scanCommand } from './scan.ts';
 
-const COMMANDS: CommandSpec<never>[] = [configCommand, doctorCommand] as CommandSpec<never>[];
+const COMMANDS: CommandSpec<never>[] = [scanCommand, configCommand, doctorCommand] as CommandSpec<never>[];
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.
@@ -19,6 +20,9 @@ Exit codes: 0 ok, 1 policy said no (findings, denied, failed checks), 2 usage or
 
 export async function runCli(args: string[], io: ProcessIO): Promise<number> {
   let exitCode = 0;
+  // yargs reads a lone "-" as a flag; `scan -` means standard input, as in gitleaks and most tools.
+  const scanAt = args.indexOf('scan');
+  if (scanAt !== -1 && args[scanAt + 1] === '-') args = [...args.slice(0, scanAt + 1), 'stdin', ...args.slice(scanAt + 2)];
   const parser = yargs(args)
     .scriptName('gatehouse')
     .usage('$0 <command> [options]\n\nStands between untrusted git clients and the real git hosts: scans pushes for\nsecrets, refreshes mirrors, and hands out credentials the clients never see.')

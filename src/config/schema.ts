@@ -34,6 +34,16 @@ export const configSchema = z.strictObject({
         .default('gatehouse'),
     })
     .prefault({}),
+  scan: z
+    .strictObject({
+      /** gitleaks-format TOML rules file; empty for the built-in rules. */
+      rules: z.string().default(''),
+      max_file_size: z.int().min(1, 'must be at least 1 byte').default(10 * 1024 * 1024),
+      max_run_seconds: z.number().min(0, 'must be 0 (no limit) or more').default(0),
+      decode_depth: z.int().min(0).max(5, 'must be 0 to 5').default(2),
+      cache: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 
 export type GatehouseConfig = z.output<typeof configSchema>;

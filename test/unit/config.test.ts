@@ -33,6 +33,7 @@ describe('config schema', () => {
       state_dir: '',
       log: { level: 'info', file: '' },
       store: { url: 'sqlite', password: '', namespace: 'gatehouse' },
+      scan: { rules: '', max_file_size: 10 * 1024 * 1024, max_run_seconds: 0, decode_depth: 2, cache: true },
     });
   });
 
@@ -53,6 +54,8 @@ describe('config schema', () => {
     ['[store]\npassword = "hunter2hunter2"\n', 'store.password', /secret reference/],
     ['[store]\nnamespace = "a b"\n', 'store.namespace', /letters/],
     ['state_dir = "relative/dir"\n', 'state_dir', /absolute/],
+    ['[scan]\nmax_file_size = 0\n', 'scan.max_file_size', /at least 1 byte/],
+    ['[scan]\ndecode_depth = 9\n', 'scan.decode_depth', /0 to 5/],
   ];
   for (const [text, key, problem] of bad) {
     it(`names the file and key ${key} for a bad value`, () => {

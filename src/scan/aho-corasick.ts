@@ -1,0 +1,105 @@
+// Keyword prefilter: one pass over a text finds every occurrence of every rule keyword,
+// ASCII case-insensitively. Written by hand as a dense DFA (goto + failure links folded into
+// one Int32Array transition table) because it runs over every byte of every push: one table
+// lookup per character, no allocation, no backtracking.
+
+export interface KeywordHit {
+  /** Index of the keyword in the list the matcher was built from. */
+  keyword: number;
+  /** Offset just past the keyword's last character. */
+  end: number;
+}
+
+export class KeywordMatcher {
+  readonly keywords: readonly string[];
+  private readonly classOf: Uint8Array; // char code (0..127) -> symbol class; 0 = not in any keyword
+  private readonly classes: number;
+  private readonly next: Int32Array; // state * classes + class -> state
+  private readonly outputs: Int32Array[]; // state -> keyword indexes ending here (incl. via failure links)
+  private readonly hasOutput: Uint8Array;
+
+  constructor(keywords: readonly string[]) {
+    this.keywords = keywords;
+    const lowered = keywords.map((k) => k.toLowerCase());
+    for (const k of lowered) {
+      if (!k) throw new Error('empty keyword');
+      for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 127) throw new Error(`keyword ${k} is not ASCII`);
+    }
+    this.classOf = new Uint8Array(128);
+    let classes = 1;
+    for (const k of lowered) {
+      for (let i = 0; i < k.length; i++) {
+        const c = k.charCodeAt(i);
+        if (this.classOf[c] === 0) {
+          this.classOf[c] = classes++;
+          if (classes > 255) throw new Error('too many distinct keyword characters');
+        }
+      }
+    }
+    // Upper-case letters share their lower-case class.
+    for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]!;
+    this.classes = classes;
+
+    // Build the trie.
+    const trie: number[][] = [new Array(classes).fill(-1)];
+    const out: number[][] = [[]];
+    lowered.forEach((k, index) => {
+      let state = 0;
+      for (let i = 0; i < k.length; i++) {
+        const cls = this.classOf[k.charCodeAt(i)]!;
+        if (trie[state]![cls] === -1) {
+          trie[state]![cls] = trie.length;
+          trie.push(new Array(classes).fill(-1));
+          out.push([]);
+        }
+        state = trie[state]![cls]!;
+      }
+      out[state]!.push(index);
+    });
+
+    // Breadth-first: failure links, folded into a complete transition table.
+    const fail = new Int32Array(trie.length);
+    const next = new Int32Array(trie.length * classes);
+    const queue: number[] = [];
+    for (let cls = 0; cls < classes; cls++) {
+      const child = trie[0]![cls]!;
+      next[cls] = child === -1 ? 0 : child;
+      if (child > 0) {
+        fail[child] = 0;
+        queue.push(child);
+      }
+    }
+    // Class 0 (characters in no keyword) always returns to the root.
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      out[state]!.push(...out[fail[state]!]!);
+      for (let cls = 0; cls < classes; cls++) {
+        const child = trie[state]![cls]!;
+        if (child === -1 || cls === 0) {
+          next[state * classes + cls] = cls === 0 ? 0 : next[fail[state]! * classes + cls]!;
+        } else {
+          fail[child] = next[fail[state]! * classes + cls]!;
+          next[state * classes + cls] = child;
+          queue.push(child);
+        }
+      }
+    }
+    this.next = next;
+    this.outputs = out.map((o) => Int32Array.from(new Set(o)));
+    this.hasOutput = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
+  }
+
+  /** Calls onHit for every keyword occurrence in text[start, end). */
+  scan(text: string, onHit: (keyword: number, end: number) => void, start = 0, end = text.length): void {
+    const { classOf, classes, next, outputs, hasOutput } = this;
+    let state = 0;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      state = c < 128 ? next[state * classes + classOf[c]!]! : 0;
+      if (hasOutput[state] === 1) {
+        const found = outputs[state]!;
+        for (let j = 0; j < found.length; j++) onHit(found[j]!, i + 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// The detection engine: given a text (a file, the lines a commit adds, a commit message) it
+// reports every rule match that survives entropy and allowlists. One keyword pass over the
+// text picks the candidate rules; each candidate's regex runs only over the lines around its
+// keyword hits. Encoded segments (base64, hex, percent) are decoded and scanned again, to a
+// bounded depth.
+import { KeywordMatcher } from './aho-corasick.ts';
+import { findEncodedSegments } from './decode.ts';
+import { shannonEntropy } from './entropy.ts';
+import type { Allowlist, Rule } from './rule.ts';
+
+export interface Fragment {
+  text: string;
+  /** File path (for path rules and path allowlists); "" for stdin or messages. */
+  path: string;
+  commit: string;
+}
+
+/** A match before report fields are attached: positions are offsets into the fragment text. */
+export interface RawFinding {
+  rule: Rule;
+  start: number;
+  end: number;
+  secretStart: number;
+  secretEnd: number;
+  match: string;
+  secret: string;
+  entropy: number;
+  /** Set when found inside decoded text: how the segment at start..end was encoded. */
+  decodedFrom: string[];
+}
+
+export interface DetectorOptions {
+  globalAllowlists?: Allowlist[];
+  /** How many rounds of decoding to apply to encoded segments; 0 turns decoding off. */
+  maxDecodeDepth?: number;
+  /** How far (characters) past a keyword's line a multiline rule's window reaches. */
+  multilineWindow?: number;
+}
+
+export class Detector {
+  readonly rules: readonly Rule[];
+  private readonly matcher: KeywordMatcher;
+  /** keyword index -> indexes of rules that list it */
+  private readonly rulesByKeyword: number[][];
+  /** rules without keywords: they run over every text */
+  private readonly unconditional: number[];
+  private readonly pathRules: number[];
+  private readonly globalAllowlists: Allowlist[];
+  private readonly maxDecodeDepth: number;
+  private readonly multilineWindow: number;
+
+  constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
+    this.rules = rules;
+    this.globalAllowlists = options.globalAllowlists ?? [];
+    this.maxDecodeDepth = options.maxDecodeDepth ?? 2;
+    this.multilineWindow = options.multilineWindow ?? 64 * 1024;
+    const keywords: string[] = [];
+    const keywordIndex = new Map<string, number>();
+    this.rulesByKeyword = [];
+    this.unconditional = [];
+    this.pathRules = [];
+    rules.forEach((rule, r) => {
+      if (!rule.regex) {
+        this.pathRules.push(r);
+        return;
+      }
+      if (rule.keywords.length === 0) {
+        this.unconditional.push(r);
+        return;
+      }
+      for (const keyword of rule.keywords) {
+        let k = keywordIndex.get(keyword);
+        if (k === undefined) {
+          k = keywords.length;
+          keywords.push(keyword);
+          keywordIndex.set(keyword, k);
+          this.rulesByKeyword.push([]);
+        }
+        this.rulesByKeyword[k]!.push(r);
+      }
+    });
+    this.matcher = new KeywordMatcher(keywords);
+  }
+
+  /** Rules that fire on the path alone (e.g. a committed .p12 keystore). */
+  scanPath(path: string, commit: string): RawFinding[] {
+    const found: RawFinding[] = [];
+    for (const r of this.pathRules) {
+      const rule = this.rules[r]!;
+      rule.path!.lastIndex = 0;
+      if (!rule.path!.test(path)) continue;
+      const raw: RawFinding = { rule, start: 0, end: 0, secretStart: 0, secretEnd: 0, match: `file detected: ${path}`, secret: '', entropy: 0, decodedFrom: [] };
+      if (!this.allowed(raw, { text: '', path, commit }, '')) found.push(raw);
+    }
+    return found;
+  }
+
+  scan(fragment: Fragment): RawFinding[] {
+    const found: RawFinding[] = [];
+    this.scanText(fragment, fragment.text, 0, found, [], 0);
+    return found;
+  }
+
+  private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
+    // Per candidate rule, the sorted ends of its keyword hits.
+    const hits = new Map<number, number[]>();
+    this.matcher.scan(text, (keyword, end) => {
+      for (const r of this.rulesByKeyword[keyword]!) {
+        const list = hits.get(r);
+        if (list) list.push(end);
+        else hits.set(r, [end]);
+      }
+    });
+    for (const r of this.unconditional) hits.set(r, [-1]);
+
+    for (const [r, ends] of hits) {
+      const rule = this.rules[r]!;
+      if (rule.path) {
+        rule.path.lastIndex = 0;
+        if (!rule.path.test(fragment.path)) continue;
+      }
+      for (const [from, to] of this.windows(text, ends, rule.multiline)) this.runRegex(rule, fragment, text, from, to, found, decodedFrom, offsetBase);
+    }
+
+    if (depth < this.maxDecodeDepth) {
+      for (const segment of findEncodedSegments(text)) {
+        const before = found.length;
+        this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], 0);
+        // Findings in decoded text are reported at the encoded segment's place in this text.
+        for (let i = before; i < found.length; i++) {
+          const f = found[i]!;
+          if (f.decodedFrom.length === decodedFrom.length + 1) {
+            f.start = f.secretStart = offsetBase + segment.start;
+            f.end = f.secretEnd = offsetBase + segment.end;
+          }
+        }
+      }
+    }
+  }
+
+  /** Merged [from, to) windows: whole lines around each hit (further for multiline rules). */
+  private windows(text: string, ends: number[], multiline: boolean): Array<[number, number]> {
+    if (ends[0] === -1) return [[0, text.length]];
+    const out: Array<[number, number]> = [];
+    let lastTo = -1;
+    for (const end of ends) {
+      if (end <= lastTo) continue; // already covered
+      const lineStart = text.lastIndexOf('\n', end - 1) + 1;
+      let to: number;
+      if (multiline) to = Math.min(text.length, end + this.multilineWindow);
+      else {
+        const nl = text.indexOf('\n', end);
+        to = nl === -1 ? text.length : nl;
+      }
+      const from = lineStart;
+      if (out.length && from <= lastTo) out[out.length - 1]![1] = to;
+      else out.push([from, to]);
+      lastTo = to;
+    }
+    return out;
+  }
+
+  private runRegex(rule: Rule, fragment: Fragment, text: string, from: number, to: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
+    const regex = rule.regex!;
+    const window = from === 0 && to === text.length ? text : text.slice(from, to);
+    regex.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = regex.exec(window)) !== null) {
+      if (m[0].length === 0) {
+        regex.lastIndex++;
+        continue;
+      }
+      const group = secretGroupOf(rule, m);
+      const secret = group === 0 ? m[0] : (m[group] ?? '');
+      if (!secret) continue;
+      const indices = m.indices![group] ?? m.indices![0]!;
+      const start = from + m.index;
+      const raw: RawFinding = {
+        rule,
+        start: offsetBase + start,
+        end: offsetBase + start + m[0].length,
+        secretStart: offsetBase + from + indices[0],
+        secretEnd: offsetBase + from + indices[1],
+        match: m[0],
+        secret,
+        entropy: shannonEntropy(secret),
+        decodedFrom,
+      };
+      if (rule.entropy > 0 && raw.entropy < rule.entropy) continue;
+      if (this.allowed(raw, fragment, lineAround(text, start))) continue;
+      found.push(raw);
+    }
+  }
+
+  private allowed(raw: RawFinding, fragment: Fragment, line: string): boolean {
+    for (const list of raw.rule.allowlists) if (allowlistMatches(list, raw, fragment, line)) return true;
+    for (const list of this.globalAllowlists) if (allowlistMatches(list, raw, fragment, line)) return true;
+    return false;
+  }
+}
+
+function secretGroupOf(rule: Rule, m: RegExpExecArray): number {
+  if (rule.secretGroup !== null) return rule.secretGroup;
+  return m.length === 2 ? 1 : 0;
+}
+
+function lineAround(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  return text.slice(start, nl === -1 ? text.length : nl);
+}
+
+function allowlistMatches(list: Allowlist, raw: RawFinding, fragment: Fragment, line: string): boolean {
+  const checks: boolean[] = [];
+  if (list.commits.size) checks.push(fragment.commit !== '' && list.commits.has(fragment.commit));
+  if (list.paths.length) checks.push(list.paths.some((p) => testRegex(p, fragment.path)));
+  if (list.regexes.length) {
+    const target = list.regexTarget === 'match' ? raw.match : list.regexTarget === 'line' ? line : raw.secret;
+    checks.push(list.regexes.some((r) => testRegex(r, target)));
+  }
+  if (list.stopwords.length) {
+    const secret = raw.secret.toLowerCase();
+    checks.push(list.stopwords.some((w) => secret.includes(w)));
+  }
+  if (checks.length === 0) return false;
+  return list.condition === 'AND' ? checks.every(Boolean) : checks.some(Boolean);
+}
+
+function testRegex(regex: RegExp, text: string): boolean {
+  regex.lastIndex = 0;
+  return regex.test(text);
+}

@@ -1,0 +1,49 @@
+// A finding, with gitleaks' report fields. Lines and columns are 1-based, as gitleaks reports them.
+export interface Finding {
+  RuleID: string;
+  Description: string;
+  StartLine: number;
+  EndLine: number;
+  StartColumn: number;
+  EndColumn: number;
+  Match: string;
+  Secret: string;
+  File: string;
+  SymlinkFile: string;
+  Commit: string;
+  Entropy: number;
+  Author: string;
+  Email: string;
+  Date: string;
+  Message: string;
+  Tags: string[];
+  Fingerprint: string;
+  /** The full text of the line the secret starts on; used for allowlists and ignores, not reported. */
+  Line?: string;
+}
+
+export function fingerprint(f: Pick<Finding, 'Commit' | 'File' | 'RuleID' | 'StartLine'>): string {
+  return f.Commit ? `${f.Commit}:${f.File}:${f.RuleID}:${f.StartLine}` : `${f.File}:${f.RuleID}:${f.StartLine}`;
+}
+
+/** Masks percent% of a secret, as gitleaks --redact=PCT does: the rest stays visible at the start. */
+export function redactSecret(secret: string, percent: number): string {
+  if (percent >= 100) return 'REDACTED';
+  if (percent <= 0) return secret;
+  const visible = Math.floor((secret.length * (100 - percent)) / 100);
+  return `${secret.slice(0, visible)}...`;
+}
+
+/**
+ * Masks every finding's secret wherever any of them appears: in Secret, Match and Message (a
+ * commit message can hold a secret that another finding reports). The raw line is dropped.
+ */
+export function redactFindings(findings: Finding[], percent: number): Finding[] {
+  if (percent <= 0) return findings;
+  const secrets = [...new Set(findings.map((f) => f.Secret).filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  const mask = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(redactSecret(secret, percent)) : out), text);
+  return findings.map((f) => {
+    const { Line: _line, ...rest } = f;
+    return { ...rest, Secret: f.Secret ? redactSecret(f.Secret, percent) : f.Secret, Match: mask(f.Match), Message: mask(f.Message) };
+  });
+}

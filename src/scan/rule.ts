@@ -1,0 +1,121 @@
+// Rules are data: an id, a regex, keywords for the prefilter, an entropy floor and allowlists,
+// the same fields as a gitleaks rule. RuleSpec is how rules are written (in rules/<vendor>.ts
+// with their samples, or loaded from TOML); Rule is the compiled form the engine runs.
+
+export type RegexTarget = 'secret' | 'match' | 'line';
+
+export interface AllowlistSpec {
+  description?: string;
+  /** OR (default): any one check allows the finding; AND: every check given must match. */
+  condition?: 'OR' | 'AND';
+  commits?: string[];
+  /** Regex sources matched against the file path. */
+  paths?: string[];
+  /** Regex sources matched against regexTarget. */
+  regexes?: string[];
+  regexTarget?: RegexTarget;
+  /** Case-insensitive substrings: a secret containing one is allowed. */
+  stopwords?: string[];
+}
+
+export interface RuleSpec {
+  id: string;
+  description: string;
+  /** JavaScript RegExp source. Omit for a rule that matches on path alone. */
+  regex?: string;
+  /** RegExp flags besides g/d/y, e.g. "i" or "is". */
+  flags?: string;
+  /** Capture group holding the secret; default: the only group if there is one, else the match. */
+  secretGroup?: number;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Case-insensitive strings one of which must occur for the regex to run at all. */
+  keywords?: string[];
+  /** Regex source for the file path. */
+  path?: string;
+  tags?: string[];
+  allowlists?: AllowlistSpec[];
+  /** The secret may span lines (PEM blocks): the regex window reaches past the keyword's line. */
+  multiline?: boolean;
+  /** Samples that must be found by this rule. Fake values only. */
+  tps?: string[];
+  /** Look-alikes that this rule must not report. */
+  fps?: string[];
+}
+
+export interface Allowlist {
+  description: string;
+  condition: 'OR' | 'AND';
+  commits: Set<string>;
+  paths: RegExp[];
+  regexes: RegExp[];
+  regexTarget: RegexTarget;
+  stopwords: string[];
+}
+
+export interface Rule {
+  id: string;
+  description: string;
+  regex: RegExp | null;
+  secretGroup: number | null;
+  entropy: number;
+  keywords: string[];
+  path: RegExp | null;
+  tags: string[];
+  allowlists: Allowlist[];
+  multiline: boolean;
+}
+
+export class RuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleError';
+  }
+}
+
+export function compileRegex(source: string, flags: string, where: string): RegExp {
+  try {
+    // g for iteration, d for group indices (exact columns of the secret inside the match).
+    return new RegExp(source, `${[...new Set(flags.replace(/[gdy]/g, ''))].join('')}gd`);
+  } catch (error) {
+    throw new RuleError(`${where}: invalid regex: ${(error as Error).message}`);
+  }
+}
+
+export function compileAllowlist(spec: AllowlistSpec, where: string): Allowlist {
+  const target = spec.regexTarget ?? 'secret';
+  if (!['secret', 'match', 'line'].includes(target)) throw new RuleError(`${where}: regexTarget must be secret, match or line`);
+  const condition = (spec.condition ?? 'OR').toUpperCase();
+  if (condition !== 'OR' && condition !== 'AND') throw new RuleError(`${where}: condition must be OR or AND`);
+  return {
+    description: spec.description ?? '',
+    condition,
+    commits: new Set(spec.commits ?? []),
+    paths: (spec.paths ?? []).map((p, i) => compileRegex(p, '', `${where}.paths[${i}]`)),
+    regexes: (spec.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}.regexes[${i}]`)),
+    regexTarget: target,
+    stopwords: (spec.stopwords ?? []).map((s) => s.toLowerCase()),
+  };
+}
+
+export function compileRule(spec: RuleSpec): Rule {
+  const where = `rule ${spec.id}`;
+  if (!spec.id || !/^[A-Za-z0-9_.-]+$/.test(spec.id)) throw new RuleError(`rule id ${JSON.stringify(spec.id)} must be letters, digits, dots, dashes or underscores`);
+  if (!spec.regex && !spec.path) throw new RuleError(`${where}: needs a regex or a path`);
+  const regex = spec.regex ? compileRegex(spec.regex, spec.flags ?? '', where) : null;
+  if (regex && new RegExp(regex.source, regex.flags.replace(/[gdy]/g, '')).test('')) {
+    throw new RuleError(`${where}: regex matches the empty string, so it would report everywhere`);
+  }
+  return {
+    id: spec.id,
+    description: spec.description ?? spec.id,
+    regex,
+    secretGroup: spec.secretGroup ?? null,
+    entropy: spec.entropy ?? 0,
+    keywords: [...new Set((spec.keywords ?? []).map((k) => k.toLowerCase()).filter(Boolean))],
+    path: spec.path ? compileRegex(spec.path, '', `${where}.path`) : null,
+    tags: spec.tags ?? [],
+    allowlists: (spec.allowlists ?? []).map((a, i) => compileAllowlist(a, `${where}.allowlists[${i}]`)),
+    multiline: spec.multiline ?? false,
+  };
+}

@@ -1,0 +1,3 @@
+import type { RuleSpec } from '../rule.ts';
+
+export const rules: RuleSpec[] = [];

@@ -1,0 +1,63 @@
+// The engine as the sources use it: a detector, the limits, and an optional verdict cache.
+import { createHash } from 'node:crypto';
+import type { Detector } from './detector.ts';
+import type { Finding } from './finding.ts';
+import { toFindings, type FindingContext } from './locate.ts';
+
+export interface ScanLimits {
+  /** Largest file (or added content of one file in one commit) that is scanned, in bytes. */
+  maxFileBytes: number;
+  /** Wall-clock budget for one run in milliseconds; 0 for none. */
+  maxRunMs: number;
+}
+
+export const DEFAULT_LIMITS: ScanLimits = { maxFileBytes: 10 * 1024 * 1024, maxRunMs: 0 };
+
+/** Cached results for content already scanned, by object ids. Findings are stored without commit metadata. */
+export interface VerdictCache {
+  get(key: string): Promise<CachedFinding[] | undefined>;
+  set(key: string, findings: CachedFinding[]): Promise<void>;
+}
+
+export type CachedFinding = Omit<Finding, 'Commit' | 'Author' | 'Email' | 'Date' | 'Message' | 'Fingerprint' | 'File'>;
+
+export interface ScannerOptions {
+  detector: Detector;
+  /** Identifies the ruleset and options, so cached verdicts from other rules are never reused. */
+  rulesetId: string;
+  limits?: Partial<ScanLimits>;
+  cache?: VerdictCache | null;
+}
+
+export class Scanner {
+  readonly detector: Detector;
+  readonly limits: ScanLimits;
+  readonly cache: VerdictCache | null;
+  readonly rulesetId: string;
+
+  constructor(options: ScannerOptions) {
+    this.detector = options.detector;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.cache = options.cache ?? null;
+    this.rulesetId = options.rulesetId;
+  }
+
+  /** Scans one text: a file, the lines a commit adds to a file, a message. */
+  scanText(text: string, ctx: FindingContext): Finding[] {
+    const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit });
+    return toFindings(raws, text, ctx);
+  }
+
+  scanPath(ctx: FindingContext): Finding[] {
+    return toFindings(this.detector.scanPath(ctx.file, ctx.commit), '', ctx);
+  }
+
+  cacheKey(path: string, objects: string): string {
+    return createHash('sha256').update(`${this.rulesetId}\0${path}\0${objects}`).digest('base64url');
+  }
+}
+
+export function stripCommitFields(f: Finding): CachedFinding {
+  const { Commit: _c, Author: _a, Email: _e, Date: _d, Message: _m, Fingerprint: _f, File: _file, ...rest } = f;
+  return rest;
+}

@@ -1,0 +1,223 @@
+// Scans git history: every line every commit in range adds (merges: only lines new against
+// every parent, i.e. what the merge resolution itself introduced), every commit message, and
+// the messages of annotated tags. Streams `git log -p` through the patch parser; the whole
+// history is never in memory.
+import { spawn } from 'node:child_process';
+import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../../git/cat-file.ts';
+import { LineSplitter } from '../../git/line-reader.ts';
+import { COMMIT_MARKER, PatchParser, type FileChange } from '../../git/patch-parser.ts';
+import { fingerprint, type Finding } from '../finding.ts';
+import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
+import { stripCommitFields, type Scanner } from '../scanner.ts';
+
+export interface GitSourceOptions {
+  repo: string;
+  /** Revision arguments for git log: ["--all"], ["main..topic"], or [new, "--not", "--all"]. */
+  revisions: string[];
+  /** Annotated tag objects whose messages are scanned (ids); with --all, every tag in the repo. */
+  tagObjects?: string[];
+  env?: NodeJS.ProcessEnv;
+  progress?: ScanProgress | null;
+  /** Total commits, for progress; computed by the caller when it shows progress. */
+  totalCommits?: number | null;
+}
+
+// Repository config must not change what git prints: a client controls a pushed repo's
+// history but not this list, and an operator's ~/.gitconfig may set any of these.
+const FIXED_CONFIG = [
+  '-c', 'core.quotePath=true',
+  '-c', 'diff.noprefix=false',
+  '-c', 'diff.mnemonicPrefix=false',
+  '-c', 'diff.suppressBlankEmpty=false',
+  '-c', 'diff.external=',
+  '-c', 'log.showSignature=false',
+  '-c', 'color.ui=false',
+  '-c', 'core.pager=cat',
+];
+
+export function gitLogArguments(revisions: string[]): string[] {
+  return [
+    ...FIXED_CONFIG,
+    'log',
+    '-p',
+    '-U0',
+    '--cc',
+    '-M',
+    '--full-index',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    `--format=tformat:${COMMIT_MARKER}%H %P`,
+    ...revisions,
+    '--',
+  ];
+}
+
+/** Environment for git with the variables that would change its output removed. */
+export function cleanGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^(GIT_EXTERNAL_DIFF|GIT_DIFF_OPTS|GIT_PAGER|PAGER|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+)$/.test(key)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+export async function scanGit(scanner: Scanner, options: GitSourceOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const env = cleanGitEnv(options.env ?? process.env);
+  const stats = emptyStats();
+  const result: ScanResult = { findings: [], notScanned: [], stats };
+  const catFile = new CatFileBatch(options.repo, env);
+  const commitInfo = new Map<string, Promise<CommitInfo>>();
+  const completed: FileChange[] = [];
+  const infoFor = (oid: string): Promise<CommitInfo> => {
+    let info = commitInfo.get(oid);
+    if (!info) {
+      info = catFile.get(oid).then((object) => {
+        if (!object || object.type !== 'commit') throw new Error(`commit ${oid} is missing`);
+        return parseCommit(oid, object.content);
+      });
+      commitInfo.set(oid, info);
+    }
+    return info;
+  };
+  const messageScans: Array<Promise<void>> = [];
+  const parser = new PatchParser(
+    {
+      commit: (oid) => {
+        stats.commits++;
+        // Ask cat-file now (it works alongside git log); scan the message when it arrives.
+        messageScans.push(infoFor(oid).then((info) => {
+          result.findings.push(...scanner.scanText(info.message, { file: '', commit: oid, author: info.author, email: info.email, date: info.date, message: info.message }).map(asMessageFinding));
+        }));
+      },
+      file: (change) => completed.push(change),
+    },
+    { maxFileBytes: scanner.limits.maxFileBytes },
+  );
+
+  const log = spawn('git', gitLogArguments(options.revisions), { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  log.stderr.on('data', (c: Buffer) => {
+    if (stderr.length < 64 * 1024) stderr += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    log.on('error', reject);
+    log.on('close', (code) => resolve(code));
+  });
+
+  const splitter = new LineSplitter(scanner.limits.maxFileBytes);
+  const deadline = scanner.limits.maxRunMs > 0 ? started + scanner.limits.maxRunMs : Infinity;
+  let timedOut = false;
+  try {
+    for await (const chunk of log.stdout as AsyncIterable<Buffer>) {
+      stats.bytes += chunk.length;
+      splitter.push(chunk, parser.line);
+      if (completed.length) await processFiles(completed.splice(0), scanner, result, infoFor);
+      options.progress?.update({ commits: stats.commits, bytes: stats.bytes, total: options.totalCommits ?? null });
+      if (Date.now() > deadline) {
+        timedOut = true;
+        log.kill();
+        break;
+      }
+    }
+    if (!timedOut) {
+      splitter.end(parser.line);
+      parser.end();
+      await processFiles(completed.splice(0), scanner, result, infoFor);
+    }
+    const code = await exited;
+    if (!timedOut && code !== 0) throw new Error(`git log failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+    await Promise.all(messageScans);
+    for (const tag of options.tagObjects ?? []) await scanTag(tag, catFile, scanner, result);
+  } finally {
+    catFile.close();
+    if (log.exitCode === null) log.kill();
+    options.progress?.stop();
+  }
+  if (timedOut) {
+    result.notScanned.push({ path: '', commit: '', reason: `time limit of ${scanner.limits.maxRunMs} ms reached after ${stats.commits} commits; the rest of the range was not scanned` });
+  }
+  stats.durationMs = Date.now() - started;
+  return result;
+}
+
+async function processFiles(files: FileChange[], scanner: Scanner, result: ScanResult, infoFor: (oid: string) => Promise<CommitInfo>): Promise<void> {
+  for (const change of files) {
+    result.stats.files++;
+    const pathFindings = change.deleted ? [] : scanner.scanPath({ file: change.path, commit: change.commit });
+    if (change.binary) {
+      result.stats.binarySkipped++;
+      if (pathFindings.length) result.findings.push(...(await withCommit(pathFindings, change, infoFor)));
+      continue;
+    }
+    if (change.incomplete) {
+      result.notScanned.push({ path: change.path, commit: change.commit, reason: change.incomplete });
+      continue;
+    }
+    if (change.added.length === 0 && pathFindings.length === 0) continue;
+    const key = scanner.cache && change.blobs ? scanner.cacheKey(change.path, change.blobs) : null;
+    let found: Finding[] | null = null;
+    if (key) {
+      const cached = await scanner.cache!.get(key);
+      if (cached) {
+        result.stats.cacheHits++;
+        found = cached.map((f) => ({ ...f, File: change.path, Commit: '', Author: '', Email: '', Date: '', Message: '', Fingerprint: '' }));
+      }
+    }
+    if (!found) {
+      const text = joinLines(change.added);
+      found = change.added.length ? scanner.scanText(text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
+      if (key) await scanner.cache!.set(key, found.map(stripCommitFields));
+    }
+    found.push(...pathFindings);
+    if (found.length) result.findings.push(...(await withCommit(found, change, infoFor)));
+  }
+}
+
+async function withCommit(findings: Finding[], change: FileChange, infoFor: (oid: string) => Promise<CommitInfo>): Promise<Finding[]> {
+  const info = await infoFor(change.commit);
+  return findings.map((f) => {
+    const out = { ...f, File: change.path, Commit: change.commit, Author: info.author, Email: info.email, Date: info.date, Message: info.message };
+    out.Fingerprint = fingerprint(out);
+    return out;
+  });
+}
+
+function asMessageFinding(f: Finding): Finding {
+  // A secret in a commit message has no file; gitleaks-style consumers still want a place.
+  const out = { ...f, File: '(commit message)' };
+  out.Fingerprint = fingerprint(out);
+  return out;
+}
+
+async function scanTag(oid: string, catFile: CatFileBatch, scanner: Scanner, result: ScanResult): Promise<void> {
+  const object = await catFile.get(oid);
+  if (!object || object.type !== 'tag') return;
+  const tag = parseTag(object.content);
+  const findings = scanner.scanText(tag.message, { file: `(tag ${tag.tag})`, commit: tag.object, message: tag.message });
+  for (const f of findings) f.Fingerprint = fingerprint(f);
+  result.findings.push(...findings);
+}
+
+function joinLines(lines: Buffer[]): string {
+  if (lines.length === 1) return lines[0]!.toString('utf8');
+  const parts: Buffer[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (i) parts.push(NEWLINE);
+    parts.push(lines[i]!);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** Annotated tag objects in a repository (for --all scans). */
+export async function listTagObjects(repo: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const { runGit } = await import('../../git/run.ts');
+  const { stdout } = await runGit(['for-each-ref', '--format=%(objecttype) %(objectname)', 'refs/tags'], { cwd: repo, env });
+  return stdout.split('\n').filter((l) => l.startsWith('tag ')).map((l) => l.slice(4));
+}

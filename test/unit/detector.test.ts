@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { KeywordMatcher } from '../../src/scan/aho-corasick.ts';
+import { findEncodedSegments } from '../../src/scan/decode.ts';
+import { Detector } from '../../src/scan/detector.ts';
+import { shannonEntropy } from '../../src/scan/entropy.ts';
+import { LineIndex, toFindings } from '../../src/scan/locate.ts';
+import { compileAllowlist, compileRule, RuleError, type RuleSpec } from '../../src/scan/rule.ts';
+
+const TOKEN = 'tok_' + 'Q7wE9rT2yU4iO6pA8sD0';
+const spec: RuleSpec = { id: 'test-token', description: 'test token', regex: String.raw`\b(tok_[A-Za-z0-9]{20})\b`, keywords: ['tok_'] };
+const detector = (specs: RuleSpec[] = [spec], options = {}) => new Detector(specs.map(compileRule), options);
+
+describe('KeywordMatcher', () => {
+  it('finds every occurrence of every keyword, case-insensitively, overlapping ones too', () => {
+    const m = new KeywordMatcher(['he', 'she', 'hers', 'his']);
+    const hits: Array<[string, number]> = [];
+    m.scan('uSHErs his', (k, end) => hits.push([m.keywords[k]!, end]));
+    assert.deepEqual(hits.sort(), [['he', 4], ['hers', 6], ['his', 10], ['she', 4]].sort());
+  });
+
+  it('ignores non-ASCII text around keywords', () => {
+    const m = new KeywordMatcher(['key']);
+    const hits: number[] = [];
+    m.scan('ключ key ключ KEY', (_k, end) => hits.push(end));
+    assert.deepEqual(hits, [8, 17]);
+  });
+});
+
+describe('Detector', () => {
+  it('runs a rule only where its keyword occurs, and reports exact offsets', () => {
+    const text = `line one\nsome ${TOKEN} here\nline three`;
+    const found = detector().scan({ text, path: 'a.txt', commit: '' });
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.secret, TOKEN);
+    assert.equal(text.slice(found[0]!.secretStart, found[0]!.secretEnd), TOKEN);
+    const [f] = toFindings(found, text, { file: 'a.txt', commit: '' });
+    assert.deepEqual([f!.StartLine, f!.StartColumn, f!.EndLine, f!.EndColumn], [2, 6, 2, 29]);
+    assert.equal(f!.Line, `some ${TOKEN} here`);
+  });
+
+  it('skips a rule whose keyword is absent even if its regex would match', () => {
+    const noKeyword = { ...spec, keywords: ['zzz'] };
+    assert.deepEqual(detector([noKeyword]).scan({ text: TOKEN, path: '', commit: '' }), []);
+  });
+
+  it('applies the entropy floor', () => {
+    const low = 'tok_' + 'a'.repeat(20);
+    assert.equal(detector([{ ...spec, entropy: 3 }]).scan({ text: low, path: '', commit: '' }).length, 0);
+    assert.equal(detector([{ ...spec, entropy: 3 }]).scan({ text: TOKEN, path: '', commit: '' }).length, 1);
+  });
+
+  it('applies allowlists: stopwords, regexes on secret/match/line, paths, commits, AND', () => {
+    const text = `x = ${TOKEN} # sample`;
+    const run = (allowlists: RuleSpec['allowlists'], path = 'src/a.txt', commit = 'c1') => detector([{ ...spec, allowlists }]).scan({ text, path, commit }).length;
+    assert.equal(run([{ stopwords: ['Q7WE9'] }]), 0);
+    assert.equal(run([{ regexes: ['^tok_Q7'] }]), 0);
+    assert.equal(run([{ regexes: ['# sample'], regexTarget: 'line' }]), 0);
+    assert.equal(run([{ regexes: ['# sample'], regexTarget: 'secret' }]), 1);
+    assert.equal(run([{ paths: ['^src/'] }]), 0);
+    assert.equal(run([{ commits: ['c1'] }]), 0);
+    assert.equal(run([{ commits: ['c2'] }]), 1);
+    assert.equal(run([{ condition: 'AND', paths: ['^src/'], commits: ['c2'] }]), 1);
+    assert.equal(run([{ condition: 'AND', paths: ['^src/'], commits: ['c1'] }]), 0);
+    const global = compileAllowlist({ paths: ['\\.lock$'] }, 'g');
+    assert.equal(detector([spec], { globalAllowlists: [global] }).scan({ text, path: 'yarn.lock', commit: '' }).length, 0);
+  });
+
+  it('restricts a rule with a path regex to matching files', () => {
+    const pathed = { ...spec, path: String.raw`\.env$` };
+    assert.equal(detector([pathed]).scan({ text: TOKEN, path: 'prod.env', commit: '' }).length, 1);
+    assert.equal(detector([pathed]).scan({ text: TOKEN, path: 'prod.txt', commit: '' }).length, 0);
+  });
+
+  it('finds a multiline secret whole when the rule is multiline', () => {
+    const block: RuleSpec = { id: 'block', description: 'block', regex: String.raw`BEGIN SECRET\n([A-Za-z0-9\n]{10,})\nEND SECRET`, keywords: ['begin secret'], multiline: true };
+    const text = 'a\nBEGIN SECRET\nabcdefghij\nklmnopqrst\nEND SECRET\nz';
+    const found = detector([block]).scan({ text, path: '', commit: '' });
+    assert.equal(found.length, 1);
+    const [f] = toFindings(found, text, { file: '', commit: '' });
+    assert.deepEqual([f!.StartLine, f!.EndLine], [3, 4]);
+    assert.equal(detector([{ ...block, multiline: false }]).scan({ text, path: '', commit: '' }).length, 0);
+  });
+
+  it('finds secrets hidden in base64, hex and percent-encoding, at the encoded place', () => {
+    for (const encoded of [Buffer.from(`key: ${TOKEN}`).toString('base64'), Buffer.from(`key=${TOKEN}`).toString('hex'), encodeURIComponent(`k=${TOKEN}&x=1`).replace(/_/g, '%5F')]) {
+      const text = `config:\n  value: ${encoded}\n`;
+      const found = detector().scan({ text, path: '', commit: '' });
+      assert.equal(found.length, 1, encoded);
+      assert.equal(found[0]!.secret, TOKEN);
+      assert.equal(text.slice(found[0]!.start, found[0]!.end), encoded);
+      assert.equal(found[0]!.decodedFrom.length, 1);
+    }
+  });
+
+  it('decodes to the configured depth only', () => {
+    const twice = Buffer.from(Buffer.from(`token ${TOKEN}`).toString('base64')).toString('base64');
+    assert.equal(detector([spec], { maxDecodeDepth: 1 }).scan({ text: twice, path: '', commit: '' }).length, 0);
+    assert.equal(detector([spec], { maxDecodeDepth: 2 }).scan({ text: twice, path: '', commit: '' }).length, 1);
+    assert.equal(detector([spec], { maxDecodeDepth: 0 }).scan({ text: Buffer.from(TOKEN).toString('base64'), path: '', commit: '' }).length, 0);
+  });
+
+  it('uses secretGroup, the only group, or the whole match', () => {
+    const two: RuleSpec = { id: 'two', description: '', regex: String.raw`(user)=(tok_[A-Za-z0-9]{20})`, keywords: ['tok_'], secretGroup: 2 };
+    assert.equal(detector([two]).scan({ text: `user=${TOKEN}`, path: '', commit: '' })[0]!.secret, TOKEN);
+    const none: RuleSpec = { id: 'none', description: '', regex: String.raw`tok_[A-Za-z0-9]{20}`, keywords: ['tok_'] };
+    assert.equal(detector([none]).scan({ text: TOKEN, path: '', commit: '' })[0]!.secret, TOKEN);
+  });
+
+  it('refuses rules that would report everywhere or cannot compile', () => {
+    assert.throws(() => compileRule({ id: 'empty', description: '', regex: 'a*', keywords: ['a'] }), RuleError);
+    assert.throws(() => compileRule({ id: 'bad', description: '', regex: '(', keywords: ['a'] }), /invalid regex/);
+    assert.throws(() => compileRule({ id: 'none', description: '' }), /needs a regex or a path/);
+  });
+});
+
+describe('helpers', () => {
+  it('entropy matches the textbook values', () => {
+    assert.equal(shannonEntropy(''), 0);
+    assert.equal(shannonEntropy('aaaa'), 0);
+    assert.equal(shannonEntropy('abcd'), 2);
+    assert.ok(Math.abs(shannonEntropy('0123456789abcdef') - 4) < 1e-12);
+  });
+
+  it('LineIndex maps offsets to lines and columns', () => {
+    const text = 'ab\ncd\n\nef';
+    const index = new LineIndex(text);
+    assert.deepEqual(index.locate(0), { line: 0, column: 0 });
+    assert.deepEqual(index.locate(4), { line: 1, column: 1 });
+    assert.deepEqual(index.locate(7), { line: 3, column: 0 });
+    assert.equal(index.lineText(text, 1), 'cd');
+  });
+
+  it('only keeps decodings that come out as text', () => {
+    assert.deepEqual(findEncodedSegments(Buffer.from([0xff, 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]).toString('base64')), []);
+    assert.deepEqual(findEncodedSegments('d41d8cd98f00b204e9800998ecf8427e'), []);
+  });
+});
