@@ -44,6 +44,16 @@ export const configSchema = z.strictObject({
       cache: z.boolean().default(true),
     })
     .prefault({}),
+  gate: z
+    .strictObject({
+      /** Rules for pushes; empty: scan.rules, else built-in. A repository's own rules are never used. */
+      rules: z.string().default(''),
+      scan_timeout_seconds: z.number().positive('must be more than 0: the gate never scans without a limit').default(120),
+      forward_timeout_seconds: z.number().positive().default(120),
+      /** Default receive.maxInputSize for new mirrors. */
+      max_pack_bytes: z.int().min(0).default(100 * 1024 * 1024),
+    })
+    .prefault({}),
 });
 
 export type GatehouseConfig = z.output<typeof configSchema>;

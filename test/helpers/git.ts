@@ -18,10 +18,25 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
 
 export class TestRepo {
   readonly dir: string;
-  constructor(dir: string, options: { bare?: boolean; branch?: string } = {}) {
+  constructor(dir: string, options: { bare?: boolean; branch?: string; existing?: boolean } = {}) {
     this.dir = dir;
+    if (options.existing) return;
     mkdirSync(dir, { recursive: true });
     this.git('init', '-q', ...(options.bare ? ['--bare'] : []), '-b', options.branch ?? 'main');
+  }
+
+  /** A repository that already exists (a clone, a mirror). */
+  static open(dir: string): TestRepo {
+    return new TestRepo(dir, { existing: true });
+  }
+
+  /** The commit a ref points at, or null when it does not exist. */
+  ref(ref: string): string | null {
+    try {
+      return this.git('rev-parse', '--verify', '-q', `${ref}^{}`).trim() || null;
+    } catch {
+      return null;
+    }
   }
 
   git(...args: string[]): string {

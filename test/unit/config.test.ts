@@ -34,6 +34,7 @@ describe('config schema', () => {
       log: { level: 'info', file: '' },
       store: { url: 'sqlite', password: '', namespace: 'gatehouse' },
       scan: { rules: '', max_file_size: 10 * 1024 * 1024, max_run_seconds: 0, decode_depth: 2, cache: true },
+      gate: { rules: '', scan_timeout_seconds: 120, forward_timeout_seconds: 120, max_pack_bytes: 100 * 1024 * 1024 },
     });
   });
 

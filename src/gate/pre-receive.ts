@@ -1,0 +1,97 @@
+// The pre-receive gate: policy, then a scan of everything the push brings, then one atomic
+// forward upstream. Any finding, anything unscanned, any error or timeout refuses the whole
+// push; git then moves no ref locally, and nothing was sent upstream.
+import { EXIT_OK, EXIT_POLICY, errorMessage } from '../errors.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import type { Logger } from '../log/logger.ts';
+import { redactText } from '../log/redact.ts';
+import { runGit } from '../git/run.ts';
+import { resolveRuleConfig, buildScanner } from '../scan/run.ts';
+import type { Store } from '../store/factory.ts';
+import { forwardPush } from './forward.ts';
+import { readMirrorSettings } from './mirror-settings.ts';
+import { rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
+import { checkRefPolicy } from './ref-policy.ts';
+import { parseRefUpdates } from './ref-updates.ts';
+import { scanPush } from './push-scan.ts';
+import { upstreamEnv } from './upstream-env.ts';
+
+export interface PreReceiveContext {
+  gitDir: string;
+  input: string;
+  env: NodeJS.ProcessEnv;
+  loaded: LoadedConfig;
+  store: Store | null;
+  logger: Logger;
+  /** Where the client's "remote:" lines go. */
+  say(text: string): void;
+}
+
+export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
+  const started = Date.now();
+  const updates = parseRefUpdates(ctx.input);
+  const mirror = await readMirrorSettings(ctx.gitDir, ctx.env);
+  const log = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir });
+  log.info('push received', { refs: updates.map((u) => u.ref) });
+
+  const violations = await checkRefPolicy(updates, mirror.policy, (a, b) => isAncestor(ctx.gitDir, a, b, ctx.env));
+  if (violations.length) {
+    ctx.say(rejectionForPolicy(violations));
+    log.warn('push refused by ref policy', { violations });
+    return EXIT_POLICY;
+  }
+
+  const gate = ctx.loaded.config.gate;
+  const scanner = buildScanner({
+    // The gate's rules only: a repository's .gitleaks.toml is never read, so a client cannot allowlist itself.
+    ruleConfig: resolveRuleConfig(gate.rules || ctx.loaded.config.scan.rules || undefined, null),
+    limits: { maxFileBytes: ctx.loaded.config.scan.max_file_size, maxRunMs: gate.scan_timeout_seconds * 1000 },
+    decodeDepth: ctx.loaded.config.scan.decode_depth,
+    store: ctx.store,
+  });
+  const result = await scanPush(scanner, updates, ctx.gitDir, ctx.env);
+  log.info('push scanned', { commits: result.stats.commits, files: result.stats.files, bytes: result.stats.bytes, findings: result.findings.length, notScanned: result.notScanned.length, ms: Date.now() - started });
+  if (result.findings.length) {
+    ctx.say(rejectionForFindings(result));
+    log.warn('push refused: secrets found', { findings: result.findings.map((f) => ({ rule: f.RuleID, commit: f.Commit, file: f.File, line: f.StartLine })) });
+    return EXIT_POLICY;
+  }
+  if (result.notScanned.length) {
+    ctx.say(rejectionForUnscanned(result));
+    log.warn('push refused: not fully scanned', { notScanned: result.notScanned });
+    return EXIT_POLICY;
+  }
+
+  if (!mirror.upstream) {
+    log.info('push accepted (no upstream configured: local only)');
+    return EXIT_OK;
+  }
+  const forwarded = await forwardPush({ gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.forward_timeout_seconds * 1000 });
+  if (!forwarded.ok) {
+    const said = redactText(forwarded.output);
+    ctx.say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\nIf the upstream moved since your last fetch, fetch, rebase or merge, and push again.\n`);
+    log.warn('push refused: upstream refused', { output: said });
+    return EXIT_POLICY;
+  }
+  ctx.say(`gatehouse: scanned ${result.stats.commits} commit(s), no secrets; forwarded to upstream.\n`);
+  log.info('push forwarded', { ms: Date.now() - started });
+  return EXIT_OK;
+}
+
+async function isAncestor(gitDir: string, ancestor: string, descendant: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    await runGit(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: gitDir, env });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 1) return false;
+    throw error;
+  }
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+export function internalErrorMessage(error: unknown): string {
+  return `\ngatehouse: push REJECTED: the gate could not check it (${redactText(errorMessage(error))}). The gate fails closed; nothing was updated.\n`;
+}

@@ -1,0 +1,52 @@
+// Which refs a client may touch, per mirror: allowed patterns (e.g. refs/heads/agent/*) and
+// protected refs that may be neither deleted nor rewound.
+import { isZeroOid, type RefUpdate } from './ref-updates.ts';
+
+export interface RefPolicy {
+  /** Glob patterns of refs a push may create, update or delete; empty allows all. */
+  allow: string[];
+  /** Glob patterns of refs that may not be deleted or force-pushed. */
+  protect: string[];
+}
+
+export interface PolicyViolation {
+  ref: string;
+  reason: string;
+}
+
+export type AncestryCheck = (ancestor: string, descendant: string) => Promise<boolean>;
+
+/** Glob with * matching within one path segment and ** across segments. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        out += '.*';
+        i++;
+      } else out += '[^/]*';
+    } else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+export function matchesAny(ref: string, globs: string[]): boolean {
+  return globs.some((g) => globToRegExp(g).test(ref));
+}
+
+export async function checkRefPolicy(updates: RefUpdate[], policy: RefPolicy, isAncestor: AncestryCheck): Promise<PolicyViolation[]> {
+  const violations: PolicyViolation[] = [];
+  for (const u of updates) {
+    if (policy.allow.length && !matchesAny(u.ref, policy.allow)) {
+      violations.push({ ref: u.ref, reason: `pushes may only touch ${policy.allow.join(', ')}` });
+      continue;
+    }
+    if (!matchesAny(u.ref, policy.protect)) continue;
+    if (isZeroOid(u.newOid)) violations.push({ ref: u.ref, reason: 'protected ref: deletion is not allowed' });
+    else if (!isZeroOid(u.oldOid) && !(await isAncestor(u.oldOid, u.newOid))) {
+      violations.push({ ref: u.ref, reason: 'protected ref: non-fast-forward (force push) is not allowed' });
+    }
+  }
+  return violations;
+}
