@@ -1,5 +1,7 @@
-// Which gatehouse binary is running: the single executable itself, or null when run from source.
+// Which gatehouse binary is running: the single executable itself, or the development
+// launcher when run from source. Hooks and the daemon link to it.
 import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export function isSingleExecutable(): boolean {
   try {
@@ -11,6 +13,12 @@ export function isSingleExecutable(): boolean {
   }
 }
 
+/** The built binary that is running, or null from source. */
 export function currentBinary(): string | null {
   return isSingleExecutable() ? realpathSync(process.execPath) : null;
+}
+
+/** What a hook or the daemon should execute to run this gatehouse: the binary, or bin/gatehouse from source. */
+export function selfExecutable(): string {
+  return currentBinary() ?? fileURLToPath(new URL('../bin/gatehouse', import.meta.url));
 }

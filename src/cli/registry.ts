@@ -10,8 +10,10 @@ import { createContext, type GlobalFlags } from './context.ts';
 import { configCommand } from './config.ts';
 import { doctorCommand } from './doctor.ts';
 import { scanCommand } from './scan.ts';
+import { installHooksCommand, mirrorCommand } from './mirror.ts';
+import { daemonCommand } from './daemon.ts';
 
-const COMMANDS: CommandSpec<never>[] = [scanCommand, configCommand, doctorCommand] as CommandSpec<never>[];
+const COMMANDS: CommandSpec<never>[] = [scanCommand, mirrorCommand, installHooksCommand, daemonCommand, configCommand, doctorCommand] as CommandSpec<never>[];
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.

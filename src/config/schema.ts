@@ -52,6 +52,18 @@ export const configSchema = z.strictObject({
       forward_timeout_seconds: z.number().positive().default(120),
       /** Default receive.maxInputSize for new mirrors. */
       max_pack_bytes: z.int().min(0).default(100 * 1024 * 1024),
+      /** A refresh younger than this is reused by the access hook instead of fetching again. */
+      freshness_seconds: z.number().min(0).default(5),
+      /** When the upstream cannot be reached, serve a mirror refreshed this recently anyway; 0 refuses. */
+      serve_stale_for_seconds: z.number().min(0).default(0),
+      fetch_timeout_seconds: z.number().positive().default(120),
+      /** git daemon: listen address and port. */
+      listen: z.string().default('127.0.0.1'),
+      port: z.int().min(0).max(65535).default(9418),
+      max_connections: z.int().min(1).default(64),
+      /** git daemon --timeout (idle) and --init-timeout, seconds. */
+      timeout_seconds: z.int().min(1).default(600),
+      init_timeout_seconds: z.int().min(1).default(30),
     })
     .prefault({}),
 });
