@@ -38,7 +38,7 @@ describe('gatehouse daemon', () => {
 
   before(async () => {
     assertBuilt();
-    root = tempDir({ after: (fn) => cleanups.push(fn) }, 'gatehouse-daemon');
+    root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-daemon');
     env = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
     mkdirSync(join(root, 'home'));
     mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
