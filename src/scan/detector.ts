@@ -98,7 +98,7 @@ export class Detector {
   scan(fragment: Fragment): RawFinding[] {
     const found: RawFinding[] = [];
     this.scanText(fragment, fragment.text, 0, found, [], 0);
-    return found;
+    return dropGenericOverlaps(found);
   }
 
   private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
@@ -197,6 +197,19 @@ export class Detector {
     for (const list of this.globalAllowlists) if (allowlistMatches(list, raw, fragment, line)) return true;
     return false;
   }
+}
+
+/**
+ * A generic rule (id "generic-*") that reports the same secret a vendor rule reports adds
+ * nothing but noise: keep the specific finding, as gitleaks does.
+ */
+export function dropGenericOverlaps(found: RawFinding[]): RawFinding[] {
+  if (found.length < 2) return found;
+  const specific = found.filter((f) => !f.rule.id.startsWith('generic'));
+  if (specific.length === found.length || specific.length === 0) return found;
+  return found.filter(
+    (f) => !f.rule.id.startsWith('generic') || !specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd),
+  );
 }
 
 function secretGroupOf(rule: Rule, m: RegExpExecArray): number {

@@ -136,3 +136,14 @@ describe('helpers', () => {
     assert.deepEqual(findEncodedSegments('d41d8cd98f00b204e9800998ecf8427e'), []);
   });
 });
+
+describe('overlapping findings', () => {
+  it('drops a generic finding of a secret a specific rule already reports', () => {
+    const generic: RuleSpec = { id: 'generic-token', description: 'generic', regex: String.raw`token=([A-Za-z0-9_]{10,})`, keywords: ['token'] };
+    const specific: RuleSpec = { ...spec };
+    const both = detector([generic, specific]).scan({ text: `token=${TOKEN}`, path: '', commit: '' });
+    assert.deepEqual(both.map((f) => f.rule.id), ['test-token']);
+    const genericOnly = detector([generic, specific]).scan({ text: 'token=Zq9Xw8Yv7Ut6', path: '', commit: '' });
+    assert.deepEqual(genericOnly.map((f) => f.rule.id), ['generic-token']);
+  });
+});
