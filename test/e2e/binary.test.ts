@@ -97,21 +97,23 @@ describe('dist/gatehouse', () => {
       assert.equal(nul.stdout, '');
     });
 
-    it('pre-receive and gatehouse-pre-receive refuse (fail closed) until the scanner exists', async (t) => {
+    it('pre-receive and gatehouse-pre-receive fail closed when they cannot check a push', async (t) => {
       const dir = tempDir(t);
       for (const name of ['pre-receive', 'gatehouse-pre-receive']) {
         const hook = roleLink(dir, name);
-        const result = await run(hook, [], { env: {}, input: `${'0'.repeat(40)} ${'1'.repeat(40)} refs/heads/main\n` });
+        // Not inside a repository, and a ref line git would never send: refused, with a reason.
+        const result = await run(hook, [], { env: { HOME: dir, PATH: '/usr/bin:/bin' }, cwd: dir, input: `${'0'.repeat(40)} ${'1'.repeat(40)} refs/heads/bad..name\n` });
         assert.equal(result.code, 1, name);
-        assert.match(result.stderr, /push refused/);
+        assert.match(result.stderr, /push REJECTED: the gate could not check it .*invalid ref name/);
       }
     });
 
-    it('gatehouse-access-hook denies (fail closed) until mirror refresh exists', async (t) => {
+    it('gatehouse-access-hook denies a repository that is not a mirror, saying so on stdout', async (t) => {
+      const home = tempDir(t);
       const hook = roleLink(tempDir(t), 'gatehouse-access-hook');
-      const result = await run(hook, ['upload-pack', '/srv/x.git', 'localhost', '127.0.0.1', '9418'], { env: {} });
+      const result = await run(hook, ['upload-pack', home, 'localhost', '127.0.0.1', '127.0.0.1', '9418'], { env: { HOME: home, PATH: '/usr/bin:/bin' } });
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /denied/);
+      assert.match(result.stdout, /^gatehouse: (no such repository|not a mirror served by this gate)\n/);
     });
 
     it('the same binary under its own name runs the CLI, whatever argv[0] was', async (t) => {
