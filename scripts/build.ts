@@ -1,17 +1,19 @@
 // Builds dist/gatehouse: one self-contained executable (Node's single executable application).
-// esbuild bundles src/ to one CommonJS file (SEA has no ESM entry), node makes the SEA blob with
-// a V8 code cache, and postject injects it into a copy of the Node 24 binary from node_modules.
-// Everything comes from the npm registry; nothing is downloaded at build time.
+// esbuild bundles a tiny dispatcher as the SEA's main script and each role's code as its own
+// CommonJS chunk, embedded as SEA assets with a V8 code cache each; postject injects the blob
+// into a copy of the Node 24 binary from node_modules. Nothing is downloaded at build time.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { wrapChunk } from '../src/chunk-wrapper.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+export const CHUNKS = ['cli', 'credential', 'pre-receive', 'access-hook'] as const;
 
 export async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
@@ -32,17 +34,32 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
       GATEHOUSE_VERSION: JSON.stringify(pkg.version),
     },
     alias: { 'supports-color': join(root, 'scripts/stubs/supports-color.cjs') },
+    // import() of a built-in becomes require(): compiled chunks have no ES module loader.
+    supported: { 'dynamic-import': false },
     // bun:sqlite is referenced by optional code paths of keyv adapters that never run under Node.
     external: ['bun:sqlite'],
   });
 }
 
-export function makeSingleExecutable(script: string, output: string): void {
+/** V8 code cache for a chunk, made by the same Node binary the executable is built from. */
+function codeCache(chunkFile: string, cacheFile: string): void {
+  const script = `
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const { Script } = require('node:vm');
+    const code = readFileSync(${JSON.stringify(chunkFile)}, 'utf8');
+    const wrapped = ${wrapChunk.toString()};
+    const s = new Script(wrapped(code), { filename: 'chunk' });
+    writeFileSync(${JSON.stringify(cacheFile)}, s.createCachedData());`;
+  const made = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`code cache for ${chunkFile} failed: ${made.stderr}`);
+}
+
+export function makeSingleExecutable(script: string, output: string, assets: Record<string, string> = {}): void {
   const blob = `${output}.blob`;
   const seaConfig = `${output}.sea.json`;
   writeFileSync(
     seaConfig,
-    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false }),
+    JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }),
   );
   const prepared = spawnSync(process.execPath, ['--experimental-sea-config', seaConfig], { encoding: 'utf8' });
   if (prepared.status !== 0) throw new Error(`node --experimental-sea-config failed: ${prepared.stderr}`);
@@ -66,10 +83,21 @@ export function makeSingleExecutable(script: string, output: string): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  mkdirSync(dist, { recursive: true });
-  const bundled = join(dist, 'gatehouse.cjs');
-  await bundle(join(root, 'src/main.ts'), bundled);
-  makeSingleExecutable(bundled, join(dist, 'gatehouse'));
+  rmSync(join(dist, 'chunks'), { recursive: true, force: true });
+  mkdirSync(join(dist, 'chunks'), { recursive: true });
+  const assets: Record<string, string> = {};
+  await Promise.all(
+    CHUNKS.map(async (chunk) => {
+      const file = join(dist, 'chunks', `${chunk}.cjs`);
+      await bundle(join(root, 'src/chunks', `${chunk}.ts`), file);
+      codeCache(file, join(dist, 'chunks', `${chunk}.cache`));
+      assets[`${chunk}.cjs`] = file;
+      assets[`${chunk}.cache`] = join(dist, 'chunks', `${chunk}.cache`);
+    }),
+  );
+  const mainScript = join(dist, 'gatehouse.cjs');
+  await bundle(join(root, 'src/sea-main.ts'), mainScript);
+  makeSingleExecutable(mainScript, join(dist, 'gatehouse'), assets);
   process.stderr.write(`built dist/gatehouse ${pkg.version} (Node ${process.versions.node}) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 }
 

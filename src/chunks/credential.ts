@@ -1,0 +1,2 @@
+// The credential helper role's code: git-credential-gatehouse.
+export { runCredentialRole as run } from '../credential/role.ts';
