@@ -16,6 +16,60 @@ const storeUrl = z.string().refine(
   'must not hold a password; set store.password to a secret reference such as "env:GATEHOUSE_REDIS_PASSWORD"',
 );
 
+const credentialSources = ['env', 'file', 'command', 'store', 'github-app', 'gatehouse-token', 'lookup'] as const;
+
+const credentialRule = z
+  .strictObject({
+    /** For references (a mirror's --credential NAME, `credential test`). */
+    name: z.string().default(''),
+    protocol: z.string().default('*'),
+    host: z.string().default('*'),
+    /** Glob on the repository path; empty matches any (and requests without a path). */
+    path: z.string().default(''),
+    /** The username to answer with; empty keeps the one git sent (or "x-access-token"). */
+    username: z.string().default(''),
+    source: z.enum(credentialSources),
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+    file: z.string().optional(),
+    command: z.array(z.string()).min(1, 'needs the program to run').optional(),
+    timeout_seconds: z.number().positive().default(10),
+    github_app: z
+      .strictObject({
+        app_id: z.union([z.int().positive(), z.string().regex(/^\w+$/)]),
+        private_key_file: z.string(),
+        installation_id: z.int().positive(),
+        repositories: z.array(z.string()).default([]),
+        permissions: z.record(z.string(), z.enum(['read', 'write', 'admin'])).default({}),
+        api_url: z.string().url().default('https://api.github.com'),
+      })
+      .optional(),
+    token: z
+      .strictObject({
+        scope: z.enum(['read', 'write']).default('read'),
+        repo: z.string().default('*'),
+        routes: z.array(z.string()).default([]),
+        ttl_seconds: z.int().positive().default(3600),
+      })
+      .optional(),
+    lookup: z
+      .strictObject({
+        url: z.string().url(),
+        /** Header values are secret references ("env:NAME", "file:PATH") or plain text. */
+        headers: z.record(z.string(), z.string()).default({}),
+        ttl_seconds: z.int().min(0).default(300),
+        /** JSON field holding the secret; empty: the whole response body. */
+        field: z.string().default('token'),
+      })
+      .optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const need = { env: 'env', file: 'file', command: 'command', 'github-app': 'github_app', lookup: 'lookup' } as const;
+    const key = need[rule.source as keyof typeof need];
+    if (key && rule[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `source "${rule.source}" needs ${key}` });
+  });
+
+export type CredentialRuleConfig = z.output<typeof credentialRule>;
+
 export const configSchema = z.strictObject({
   state_dir: z.string().default(''),
   log: z
@@ -42,6 +96,16 @@ export const configSchema = z.strictObject({
       max_run_seconds: z.number().min(0, 'must be 0 (no limit) or more').default(0),
       decode_depth: z.int().min(0).max(5, 'must be 0 to 5').default(2),
       cache: z.boolean().default(true),
+    })
+    .prefault({}),
+  credential: z
+    .strictObject({
+      /** 32-byte key (raw or base64) for the encrypted store; default credential.key in the state dir, made on first use. */
+      key_file: z.string().default(''),
+      /** Or an environment variable holding the base64 key. */
+      key_env: z.string().default(''),
+      /** Ordered: the first rule that matches a request answers it. None: the encrypted store answers everything. */
+      rule: z.array(credentialRule).default([]),
     })
     .prefault({}),
   gate: z

@@ -1,7 +1,14 @@
-// git-credential-gatehouse: the credential helper role git runs as `git credential-gatehouse <action>`.
-// Like git's own helpers it is silent on success and says nothing when it has no answer.
+// git-credential-gatehouse: the credential helper role git runs as `git credential-gatehouse <action>`
+// (or `gatehouse credential <action>`). Like git's own helpers it is strict about the protocol,
+// silent on success, and says nothing when it has no answer. Secrets never reach stderr.
+import { loadConfig } from '../config/load.ts';
+import { errorMessage } from '../errors.ts';
+import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
-import { CredentialProtocolError, readCredentialRequest } from './protocol.ts';
+import { openConfiguredStore } from '../store/open-configured.ts';
+import { credentialErase, credentialGet, credentialStore, type HelperContext } from './helper.ts';
+import { CredentialProtocolError, formatCredentialResponse, readCredentialRequest } from './protocol.ts';
+import { fromAttributes } from './request.ts';
 
 const ACTIONS = new Set(['get', 'store', 'erase']);
 
@@ -14,15 +21,28 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
   // git may add actions in future versions; helpers must ignore ones they do not know.
   if (!ACTIONS.has(action)) return 0;
   try {
-    await readCredentialRequest(io.stdin);
-  } catch (error) {
-    if (error instanceof CredentialProtocolError) {
-      io.stderr.write(`git-credential-gatehouse: ${error.message}\n`);
-      return 2;
+    const request = fromAttributes(await readCredentialRequest(io.stdin));
+    const loaded = loadConfig({ env: io.env, cwd: io.cwd });
+    const ctx: HelperContext = { loaded, env: io.env, openStore: () => openConfiguredStore(loaded, io.env) };
+    if (action === 'get') {
+      const answer = await credentialGet(request, ctx);
+      if (!answer) return 0;
+      const lines: Array<[string, string]> = [
+        ['username', answer.username],
+        ['password', answer.password],
+      ];
+      if (answer.passwordExpiryUtc) lines.push(['password_expiry_utc', answer.passwordExpiryUtc]);
+      if (answer.oauthRefreshToken) lines.push(['oauth_refresh_token', answer.oauthRefreshToken]);
+      io.stdout.write(formatCredentialResponse(lines));
+    } else if (action === 'store') {
+      await credentialStore(request, ctx);
+    } else {
+      await credentialErase(request, ctx);
     }
-    throw error;
+    return 0;
+  } catch (error) {
+    const prefix = error instanceof CredentialProtocolError ? '' : 'error: ';
+    io.stderr.write(`git-credential-gatehouse: ${prefix}${redactText(errorMessage(error))}\n`);
+    return error instanceof CredentialProtocolError ? 2 : 1;
   }
-  // No credential sources are configured in this build yet: like any helper without an answer,
-  // reply with nothing so git moves on to its next helper or prompt.
-  return 0;
 }

@@ -34,6 +34,7 @@ describe('config schema', () => {
       log: { level: 'info', file: '' },
       store: { url: 'sqlite', password: '', namespace: 'gatehouse' },
       scan: { rules: '', max_file_size: 10 * 1024 * 1024, max_run_seconds: 0, decode_depth: 2, cache: true },
+      credential: { key_file: '', key_env: '', rule: [] },
       gate: {
         rules: '', scan_timeout_seconds: 120, forward_timeout_seconds: 120, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
         serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, listen: '127.0.0.1', port: 9418, max_connections: 64, timeout_seconds: 600, init_timeout_seconds: 30,

@@ -1,0 +1,112 @@
+// gatehouse credential get|store|erase (the helper protocol), login, list, test
+import type { Argv } from 'yargs';
+import { GatehouseError } from '../errors.ts';
+import { createSecretBox, loadStoreKey } from '../credential/encryption.ts';
+import { CredentialStore } from '../credential/credential-store.ts';
+import { credentialGet, matchRule, type HelperContext } from '../credential/helper.ts';
+import { splitUrl, type Credential } from '../credential/request.ts';
+import { runCredentialRole } from '../credential/role.ts';
+import { ruleLabel } from '../credential/sources.ts';
+import { openConfiguredStore } from '../store/open-configured.ts';
+import { defineCommand } from './command.ts';
+import { writeJson, type CommandContext } from './context.ts';
+import { promptLine } from './prompt.ts';
+
+interface CredentialArgs {
+  action: 'get' | 'store' | 'erase' | 'login' | 'list' | 'test';
+  target?: string;
+  username?: string;
+  protocol: string;
+}
+
+export const credentialCommand = defineCommand<CredentialArgs>({
+  command: 'credential <action> [target]',
+  describe: 'the git credential helper (get/store/erase), and login, list, test for people',
+  builder: (y: Argv) =>
+    y
+      .positional('action', { choices: ['get', 'store', 'erase', 'login', 'list', 'test'] as const, describe: 'get/store/erase: git credential protocol on stdin; login HOST; list; test URL' })
+      .positional('target', { type: 'string', describe: 'login: host (host:port); test: URL' })
+      .option('username', { type: 'string', describe: 'login: the username (prompted when absent)' })
+      .option('protocol', { type: 'string', default: 'https', describe: 'login: protocol' })
+      .example('git config --global credential.helper gatehouse', 'use it for every host (git runs git-credential-gatehouse)')
+      .example('$0 credential login git.example.com', 'store a password, encrypted, prompting without echo')
+      .example('$0 credential test https://github.com/org/app.git', 'which rule and source would answer, without the secret'),
+  async run(ctx, args) {
+    switch (args.action) {
+      case 'get':
+      case 'store':
+      case 'erase':
+        return runCredentialRole([args.action], ctx.io);
+      case 'login':
+        return login(ctx, args);
+      case 'list':
+        return list(ctx);
+      case 'test':
+        return test(ctx, args);
+    }
+  },
+});
+
+async function login(ctx: CommandContext, args: CredentialArgs): Promise<number> {
+  if (!args.target) throw new GatehouseError('credential login needs a HOST', { hint: 'gatehouse credential login git.example.com' });
+  const username = args.username ?? (await promptLine(ctx.io, `Username for ${args.protocol}://${args.target}: `, { secret: false }));
+  const password = await promptLine(ctx.io, `Password or token for ${args.protocol}://${username}@${args.target}: `, { secret: true });
+  if (!password) throw new GatehouseError('empty password; nothing was stored');
+  const loaded = ctx.config();
+  const c = loaded.config.credential;
+  const box = createSecretBox(loadStoreKey({ keyFile: c.key_file, keyEnv: c.key_env, stateDir: loaded.stateDir, env: ctx.io.env, create: true })!);
+  const store = await openConfiguredStore(loaded, ctx.io.env);
+  try {
+    await new CredentialStore(store, box).save(blankCredential({ protocol: args.protocol, host: args.target, username, password }));
+  } finally {
+    await store.close();
+  }
+  ctx.io.stdout.write(`stored ${username}@${args.target} (${args.protocol}), encrypted\n`);
+  return 0;
+}
+
+async function list(ctx: CommandContext): Promise<number> {
+  const loaded = ctx.config();
+  const store = await openConfiguredStore(loaded, ctx.io.env);
+  try {
+    // Listing reads only the plain metadata; no key is needed and no secret is opened.
+    const entries = await new CredentialStore(store, createSecretBox(Buffer.alloc(32))).list();
+    const rows = entries.map((e) => ({ protocol: e.protocol, host: e.host, path: e.path, username: e.username, expires: e.passwordExpiryUtc ? new Date(Number(e.passwordExpiryUtc) * 1000).toISOString() : null, stored: e.storedAt }));
+    const rules = loaded.config.credential.rule.map((r) => ({ rule: ruleLabel(r), source: r.source }));
+    if (ctx.flags.json) writeJson(ctx, { stored: rows, rules });
+    else {
+      if (!rows.length) ctx.io.stdout.write('no stored credentials\n');
+      for (const r of rows) ctx.io.stdout.write(`${r.protocol}://${r.username ? `${r.username}@` : ''}${r.host}${r.path ? `/${r.path}` : ''}${r.expires ? `  expires ${r.expires}` : ''}\n`);
+      for (const r of rules) ctx.io.stdout.write(`rule ${r.rule}: ${r.source}\n`);
+    }
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function test(ctx: CommandContext, args: CredentialArgs): Promise<number> {
+  if (!args.target) throw new GatehouseError('credential test needs a URL', { hint: 'gatehouse credential test https://github.com/org/app.git' });
+  const loaded = ctx.config();
+  const request = blankCredential(splitUrl(args.target));
+  const rule = matchRule(loaded.config.credential.rule, request);
+  const helperCtx: HelperContext = { loaded, env: ctx.io.env, openStore: () => openConfiguredStore(loaded, ctx.io.env) };
+  let answer;
+  try {
+    answer = await credentialGet(request, helperCtx);
+  } catch (error) {
+    const result = { url: args.target, rule: rule ? ruleLabel(rule) : null, source: rule?.source ?? 'store', ok: false, error: (error as Error).message };
+    if (ctx.flags.json) writeJson(ctx, result);
+    else ctx.io.stdout.write(`${args.target}: rule ${result.rule ?? '(none)'} (${result.source}) ${ctx.out.red('FAILED')}: ${result.error}\n`);
+    return 1;
+  }
+  const result = { url: args.target, rule: answer?.rule ?? (rule ? ruleLabel(rule) : null), source: rule?.source ?? 'store', ok: Boolean(answer), username: answer?.username ?? null, expires: answer?.passwordExpiryUtc ?? null, secretLength: answer?.password.length ?? 0 };
+  if (ctx.flags.json) writeJson(ctx, result);
+  else if (!answer) ctx.io.stdout.write(`${args.target}: no rule or stored credential answers (git would prompt or try its next helper)\n`);
+  else ctx.io.stdout.write(`${args.target}: answered by ${result.rule} (${result.source}) as ${result.username}; secret of ${result.secretLength} characters (not shown)${result.expires ? `, expires ${new Date(Number(result.expires) * 1000).toISOString()}` : ''}\n`);
+  return answer ? 0 : 1;
+}
+
+function blankCredential(parts: Partial<Credential>): Credential {
+  return { protocol: '', host: '', path: '', username: '', password: '', passwordExpiryUtc: '', oauthRefreshToken: '', wwwauth: [], capability: [], authtype: '', credential: '', ephemeral: false, state: [], ...parts };
+}

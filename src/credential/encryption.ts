@@ -1,0 +1,66 @@
+// AES-256-GCM for every secret gatehouse keeps in its store: a fresh 96-bit nonce per value, and
+// the entry's key as additional data so a ciphertext cannot be moved to another entry.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GatehouseError } from '../errors.ts';
+import { assertPrivateFile, writePrivateFile } from '../config/private-files.ts';
+import type { Env } from '../config/paths.ts';
+
+export const KEY_FILE_NAME = 'credential.key';
+
+export interface SecretBox {
+  seal(plaintext: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+export function createSecretBox(key: Buffer): SecretBox {
+  if (key.length !== 32) throw new GatehouseError('the credential store key must be 32 bytes');
+  return {
+    seal(plaintext, context) {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      cipher.setAAD(Buffer.from(context));
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return `v1.${Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')}`;
+    },
+    open(sealed, context) {
+      if (!sealed.startsWith('v1.')) throw new GatehouseError('stored secret is in an unknown format');
+      const raw = Buffer.from(sealed.slice(3), 'base64');
+      if (raw.length < 28) throw new GatehouseError('stored secret is truncated');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(raw.subarray(raw.length - 16));
+      try {
+        return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+      } catch {
+        throw new GatehouseError('a stored secret could not be decrypted: the key changed or the store was tampered with', {
+          hint: 'restore the original key file, or erase the entry and store it again',
+        });
+      }
+    },
+  };
+}
+
+/** The store key: from credential.key_env, else credential.key_file, else credential.key in the state dir (made on first use). */
+export function loadStoreKey(options: { keyFile: string; keyEnv: string; stateDir: string; env: Env; create: boolean }): Buffer | null {
+  if (options.keyEnv) {
+    const value = options.env[options.keyEnv];
+    if (!value) throw new GatehouseError(`credential.key_env names ${options.keyEnv}, which is unset or empty`);
+    return decodeKey(value, `environment variable ${options.keyEnv}`);
+  }
+  const file = options.keyFile || join(options.stateDir, KEY_FILE_NAME);
+  if (!existsSync(file)) {
+    if (!options.create) return null;
+    if (options.keyFile) throw new GatehouseError(`credential.key_file ${file} does not exist`, { hint: `create one: head -c 32 /dev/urandom > ${file} && chmod 600 ${file}` });
+    writePrivateFile(file, randomBytes(32).toString('base64') + '\n');
+  }
+  assertPrivateFile(file, 'credential store key');
+  return decodeKey(readFileSync(file, 'utf8').trim(), file);
+}
+
+function decodeKey(text: string, where: string): Buffer {
+  const key = /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, 'base64') : /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : null;
+  if (!key || key.length !== 32) throw new GatehouseError(`${where} does not hold a 32-byte key (base64 or hex)`);
+  return key;
+}

@@ -1,0 +1,145 @@
+// The credential helper's logic for get, store and erase: the first matching rule answers a
+// get from its source; store and erase touch only the encrypted store. With no rules at all it
+// behaves like git's credential-store over the encrypted store.
+import type { LoadedConfig } from '../config/load.ts';
+import type { CredentialRuleConfig } from '../config/schema.ts';
+import type { Env } from '../config/paths.ts';
+import type { Store } from '../store/factory.ts';
+import { createSecretBox, loadStoreKey, type SecretBox } from './encryption.ts';
+import { CredentialStore } from './credential-store.ts';
+import type { Credential } from './request.ts';
+import { fromCommand, fromEnv, fromFile, ruleLabel, type SourceAnswer } from './sources.ts';
+
+export interface HelperContext {
+  loaded: LoadedConfig;
+  env: Env;
+  openStore(): Promise<Store>;
+  fetch?: typeof fetch;
+}
+
+export interface Answer {
+  username: string;
+  password: string;
+  passwordExpiryUtc?: string;
+  oauthRefreshToken?: string;
+  /** Which rule answered (for `credential test`); never sent to git. */
+  rule: string;
+}
+
+/** Shell-style glob: * and ? within a part, nothing else special. */
+export function globMatch(glob: string, text: string): boolean {
+  if (glob === '*' || glob === '') return true;
+  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(text);
+}
+
+export function matchRule(rules: CredentialRuleConfig[], request: Credential): CredentialRuleConfig | null {
+  for (const rule of rules) {
+    if (!globMatch(rule.protocol, request.protocol)) continue;
+    if (!globMatch(rule.host, request.host)) continue;
+    if (rule.path && !globMatch(rule.path, request.path)) continue;
+    return rule;
+  }
+  return null;
+}
+
+function secretBox(ctx: HelperContext, create: boolean): SecretBox | null {
+  const c = ctx.loaded.config.credential;
+  const key = loadStoreKey({ keyFile: c.key_file, keyEnv: c.key_env, stateDir: ctx.loaded.stateDir, env: ctx.env, create });
+  return key ? createSecretBox(key) : null;
+}
+
+async function withCredentialStore<T>(ctx: HelperContext, create: boolean, fn: (store: CredentialStore, raw: Store, box: SecretBox) => Promise<T>): Promise<T | null> {
+  const box = secretBox(ctx, create);
+  if (!box) return null; // nothing was ever stored
+  const store = await ctx.openStore();
+  try {
+    return await fn(new CredentialStore(store, box), store, box);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function credentialGet(request: Credential, ctx: HelperContext): Promise<Answer | null> {
+  const rules = ctx.loaded.config.credential.rule;
+  const rule = rules.length ? matchRule(rules, request) : null;
+  if (rules.length && !rule) return null;
+  if (!rule || rule.source === 'store') {
+    const entry = await withCredentialStore(ctx, false, (store) => store.find(request));
+    if (!entry) return null;
+    return {
+      username: entry.username,
+      password: entry.password,
+      ...(entry.passwordExpiryUtc ? { passwordExpiryUtc: entry.passwordExpiryUtc } : {}),
+      ...(entry.oauthRefreshToken ? { oauthRefreshToken: entry.oauthRefreshToken } : {}),
+      rule: rule ? ruleLabel(rule) : 'encrypted store (no rules configured)',
+    };
+  }
+  const answer = await fromSource(rule, request, ctx);
+  return {
+    username: rule.username || request.username || defaultUsername(rule),
+    password: answer.password,
+    ...(answer.expiresAt ? { passwordExpiryUtc: String(answer.expiresAt) } : {}),
+    rule: ruleLabel(rule),
+  };
+}
+
+function defaultUsername(rule: CredentialRuleConfig): string {
+  return rule.source === 'gatehouse-token' ? 'gatehouse' : 'x-access-token';
+}
+
+async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: HelperContext): Promise<SourceAnswer> {
+  switch (rule.source) {
+    case 'env':
+      return fromEnv(rule, ctx.env);
+    case 'file':
+      return fromFile(rule);
+    case 'command':
+      return fromCommand(rule, request, ctx.env);
+    case 'github-app': {
+      const { githubAppCacheKey, mintInstallationToken } = await import('./github-app.ts');
+      const app = rule.github_app!;
+      return (await withCredentialStore(ctx, true, (_s, store, box) =>
+        import('./minted-cache.ts').then(({ cachedMint }) => cachedMint(store, box, githubAppCacheKey(app), { refreshBeforeSeconds: 300 }, () => mintInstallationToken(app, ctx.fetch))),
+      ))!;
+    }
+    case 'lookup': {
+      const { lookupSecret } = await import('./lookup.ts');
+      const key = `lookup:${rule.lookup!.url}`;
+      return (await withCredentialStore(ctx, true, (_s, store, box) =>
+        import('./minted-cache.ts').then(({ cachedMint }) => cachedMint(store, box, key, { refreshBeforeSeconds: 0 }, () => lookupSecret(rule, ctx.env, ctx.fetch))),
+      ))!;
+    }
+    case 'gatehouse-token': {
+      const { loadSigningKey, mintToken } = await import('./tokens.ts');
+      const t = rule.token ?? { scope: 'read' as const, repo: '*', routes: [], ttl_seconds: 3600 };
+      const kind = t.routes.length ? 'shim' : 'git';
+      const minted = await mintToken(loadSigningKey(ctx.loaded.stateDir), { kind, repo: t.repo, scope: t.scope, ...(t.routes.length ? { routes: t.routes } : {}) }, t.ttl_seconds);
+      return { password: minted.token, expiresAt: minted.claims.exp };
+    }
+    case 'store':
+      throw new Error('unreachable');
+  }
+}
+
+/** store: only into the encrypted store, and only for requests the store answers. */
+export async function credentialStore(request: Credential, ctx: HelperContext): Promise<boolean> {
+  if (!request.protocol || !request.host || request.password === undefined || request.ephemeral) return false;
+  const rules = ctx.loaded.config.credential.rule;
+  if (rules.length) {
+    const rule = matchRule(rules, request);
+    if (!rule || rule.source !== 'store') return false;
+  }
+  await withCredentialStore(ctx, true, (store) => store.save(request));
+  return true;
+}
+
+/** erase: only from the encrypted store; minted credentials simply expire. */
+export async function credentialErase(request: Credential, ctx: HelperContext): Promise<number> {
+  const rules = ctx.loaded.config.credential.rule;
+  if (rules.length) {
+    const rule = matchRule(rules, request);
+    if (!rule || rule.source !== 'store') return 0;
+  }
+  return (await withCredentialStore(ctx, false, (store) => store.erase(request))) ?? 0;
+}

@@ -1,0 +1,75 @@
+// Where a rule's secret comes from. Every value read is registered with the redactor before it
+// is returned, so no later log line or error can carry it.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { GatehouseError, errorMessage } from '../errors.ts';
+import { assertPrivateFile } from '../config/private-files.ts';
+import { resolveSecretRef, SECRET_REF_PATTERN } from '../config/secret-ref.ts';
+import type { Env } from '../config/paths.ts';
+import type { CredentialRuleConfig } from '../config/schema.ts';
+import { registerSecret } from '../log/redact.ts';
+import type { Credential } from './request.ts';
+
+export interface SourceAnswer {
+  password: string;
+  /** Unix seconds, for short-lived credentials. */
+  expiresAt?: number;
+}
+
+export function fromEnv(rule: CredentialRuleConfig, env: Env): SourceAnswer {
+  const value = env[rule.env!];
+  if (!value) throw new GatehouseError(`rule ${ruleLabel(rule)}: environment variable ${rule.env} is unset or empty`);
+  registerSecret(value);
+  return { password: value };
+}
+
+export function fromFile(rule: CredentialRuleConfig): SourceAnswer {
+  assertPrivateFile(rule.file!, `rule ${ruleLabel(rule)}: secret file`);
+  const value = readFileSync(rule.file!, 'utf8').replace(/\r?\n$/, '');
+  if (!value) throw new GatehouseError(`rule ${ruleLabel(rule)}: secret file ${rule.file} is empty`);
+  registerSecret(value);
+  return { password: value };
+}
+
+/** Runs the rule's program (no shell); its first stdout line is the secret. The request goes to its stdin. */
+export function fromCommand(rule: CredentialRuleConfig, request: Credential, env: Env): Promise<SourceAnswer> {
+  const [program, ...args] = rule.command!;
+  return new Promise((resolve, reject) => {
+    const child = spawn(program!, args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new GatehouseError(`rule ${ruleLabel(rule)}: command did not answer within ${rule.timeout_seconds} s`));
+    }, rule.timeout_seconds * 1000);
+    child.stdout.on('data', (c: Buffer) => {
+      if (out.length < 1024 * 1024) out += c;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      if (err.length < 4096) err += c;
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new GatehouseError(`rule ${ruleLabel(rule)}: cannot run ${program}: ${errorMessage(error)}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const secret = out.split(/\r?\n/)[0] ?? '';
+      if (secret) registerSecret(secret);
+      if (code !== 0) return reject(new GatehouseError(`rule ${ruleLabel(rule)}: ${program} exited with ${code}${err ? `: ${err.trim().split('\n')[0]}` : ''}`));
+      if (!secret) return reject(new GatehouseError(`rule ${ruleLabel(rule)}: ${program} printed no secret`));
+      resolve({ password: secret });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(`protocol=${request.protocol}\nhost=${request.host}\n${request.path ? `path=${request.path}\n` : ''}\n`);
+  });
+}
+
+/** A header value for a lookup: a secret reference, or literal text. */
+export function headerValue(value: string, env: Env, what: string): string {
+  return SECRET_REF_PATTERN.test(value) ? resolveSecretRef(value, env, what) : value;
+}
+
+export function ruleLabel(rule: CredentialRuleConfig): string {
+  return rule.name || `${rule.protocol}://${rule.host}${rule.path ? `/${rule.path}` : ''}`;
+}
