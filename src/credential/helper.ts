@@ -2,6 +2,7 @@
 // get from its source; store and erase touch only the encrypted store. With no rules at all it
 // behaves like git's credential-store over the encrypted store.
 import type { LoadedConfig } from '../config/load.ts';
+import { GatehouseError } from '../errors.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
 import type { Env } from '../config/paths.ts';
 import type { Store } from '../store/factory.ts';
@@ -60,21 +61,37 @@ async function withCredentialStore<T>(ctx: HelperContext, create: boolean, fn: (
   }
 }
 
+/** The gate names the rule for a mirror's upstream (gatehouse.credential) through this variable. */
+export const RULE_ENV = 'GATEHOUSE_CREDENTIAL_RULE';
+
 export async function credentialGet(request: Credential, ctx: HelperContext): Promise<Answer | null> {
   const rules = ctx.loaded.config.credential.rule;
+  const named = ctx.env[RULE_ENV];
+  if (named) {
+    const rule = rules.find((r) => r.name === named);
+    if (!rule) throw new GatehouseError(`no credential rule named ${named}`, { hint: 'add [[credential.rule]] with that name to gatehouse.toml' });
+    if (rule.source === 'store') return storeAnswer(request, ctx, rule);
+    return sourceAnswer(rule, request, ctx);
+  }
   const rule = rules.length ? matchRule(rules, request) : null;
   if (rules.length && !rule) return null;
-  if (!rule || rule.source === 'store') {
-    const entry = await withCredentialStore(ctx, false, (store) => store.find(request));
-    if (!entry) return null;
-    return {
-      username: entry.username,
-      password: entry.password,
-      ...(entry.passwordExpiryUtc ? { passwordExpiryUtc: entry.passwordExpiryUtc } : {}),
-      ...(entry.oauthRefreshToken ? { oauthRefreshToken: entry.oauthRefreshToken } : {}),
-      rule: rule ? ruleLabel(rule) : 'encrypted store (no rules configured)',
-    };
-  }
+  if (!rule || rule.source === 'store') return storeAnswer(request, ctx, rule);
+  return sourceAnswer(rule, request, ctx);
+}
+
+async function storeAnswer(request: Credential, ctx: HelperContext, rule: CredentialRuleConfig | null): Promise<Answer | null> {
+  const entry = await withCredentialStore(ctx, false, (store) => store.find(request));
+  if (!entry) return null;
+  return {
+    username: entry.username,
+    password: entry.password,
+    ...(entry.passwordExpiryUtc ? { passwordExpiryUtc: entry.passwordExpiryUtc } : {}),
+    ...(entry.oauthRefreshToken ? { oauthRefreshToken: entry.oauthRefreshToken } : {}),
+    rule: rule ? ruleLabel(rule) : 'encrypted store (no rules configured)',
+  };
+}
+
+async function sourceAnswer(rule: CredentialRuleConfig, request: Credential, ctx: HelperContext): Promise<Answer> {
   const answer = await fromSource(rule, request, ctx);
   return {
     username: rule.username || request.username || defaultUsername(rule),

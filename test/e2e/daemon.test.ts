@@ -2,7 +2,6 @@
 // `gatehouse mirror add`, an upstream served by git http-backend, clones and pushes over git://.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,20 +11,7 @@ import { startHttpGitServer, type HttpGitServer } from '../helpers/http-backend.
 import { freePort } from '../helpers/redis.ts';
 import { FAKE } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
-
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} never opened`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitForPort } from '../helpers/net.ts';
 
 describe('gatehouse daemon', () => {
   let root: string;
