@@ -18,7 +18,7 @@ export async function runPreReceiveRole(_args: string[], io: ProcessIO): Promise
     // stderr goes to the pushing client, so the gate's log goes to a file: log.file, else gate.log in the state dir.
     ensurePrivateDir(loaded.stateDir);
     const logger = createLogger({ level: loaded.config.log.level, sink: fileSink(loaded.config.log.file || join(loaded.stateDir, 'gate.log')) });
-    if (loaded.config.scan.cache) store = await openConfiguredStore(loaded, io.env);
+    store = await openConfiguredStore(loaded, io.env);
     const gitDir = io.env.GIT_DIR ? (io.env.GIT_DIR.startsWith('/') ? io.env.GIT_DIR : `${io.cwd}/${io.env.GIT_DIR}`) : io.cwd;
     return await runPreReceive({ gitDir, input, env: io.env as NodeJS.ProcessEnv, loaded, store, logger, say: (text) => io.stderr.write(text) });
   } catch (error) {

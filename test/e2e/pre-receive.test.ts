@@ -1,7 +1,7 @@
 // The pre-receive gate with real git pushes into a mirror whose hook is the built binary.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { assertBuilt } from '../helpers/binary.ts';
+import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
 import { createGate } from '../helpers/gate.ts';
 import { FAKE } from '../helpers/secrets.ts';
 
@@ -152,5 +152,25 @@ describe('pre-receive gate', () => {
     const force = gate.push('-f', 'origin', 'main');
     assert.notEqual(force.code, 0);
     assert.match(force.output, /protected ref: non-fast-forward/);
+  });
+
+  it('a one-time bypass token lets one push through, audited; a second use is refused', async (t) => {
+    const gate = createGate(t);
+    gate.mirror.git('config', 'receive.advertisePushOptions', 'true');
+    const minted = await run(BINARY, ['token', 'mint', '--bypass', '--repo', 'app', '--reason', 'fixture reviewed'], { env: gate.env });
+    assert.equal(minted.code, 0, minted.stderr);
+    const token = minted.stdout.trim();
+    gate.client.commit('fixture', { 'fixtures/token.txt': `${FAKE.githubPat(8)}\n` });
+    const first = gate.push('-o', `gatehouse.bypass=${token}`, 'origin', 'main');
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, /scan BYPASSED with one-time token/);
+    assert.equal(gate.upstream.ref('refs/heads/main'), gate.client.ref('HEAD'));
+    gate.client.commit('again', { 'fixtures/token2.txt': `${FAKE.githubPat(9)}\n` });
+    const second = gate.push('-o', `gatehouse.bypass=${token}`, 'origin', 'main');
+    assert.notEqual(second.code, 0);
+    assert.match(second.output, /bypass token refused \(bypass token was already used\)/);
+    const forged = gate.push('-o', 'gatehouse.bypass=eyJhbGciOiJIUzI1NiJ9.e30.AAAA', 'origin', 'main');
+    assert.notEqual(forged.code, 0);
+    assert.match(forged.output, /bypass token refused \(token invalid\)/);
   });
 });
