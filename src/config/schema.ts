@@ -125,6 +125,8 @@ export const configSchema = z.strictObject({
       listen: z.string().default('127.0.0.1'),
       port: z.int().min(0).max(65535).default(9418),
       max_connections: z.int().min(1).default(64),
+      /** gatehouse serve: smart HTTP at /git/<name> on this port (0 turns it off). */
+      http_port: z.int().min(0).max(65535).default(9419),
       /** git daemon --timeout (idle) and --init-timeout, seconds. */
       timeout_seconds: z.int().min(1).default(600),
       init_timeout_seconds: z.int().min(1).default(30),

@@ -1,6 +1,6 @@
 // A real git smart-HTTP server for tests: node's http server on 127.0.0.1 running
 // `git http-backend` as a CGI per request, with optional basic auth, counting requests.
-import { spawn } from 'node:child_process';
+import { runCgi } from '../../src/gate/cgi.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -27,53 +27,29 @@ export async function startHttpGitServer(projectRoot: string, options: { user?: 
     }
     if (url.searchParams.get('service') === 'git-upload-pack') state.uploadPackRequests++;
     if (url.searchParams.get('service') === 'git-receive-pack') state.receivePackRequests++;
-    const cgi = spawn('git', ['http-backend'], {
-      env: {
-        ...options.env,
-        PATH: process.env.PATH,
-        GIT_PROJECT_ROOT: projectRoot,
-        GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        CONTENT_TYPE: req.headers['content-type'] ?? '',
-        CONTENT_LENGTH: req.headers['content-length'] ?? '',
-        HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
-        HTTP_GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-        REMOTE_USER: options.user ?? 'anonymous',
-        REMOTE_ADDR: '127.0.0.1',
-      },
-      stdio: ['pipe', 'pipe', 'inherit'],
+    runCgi(req, res, 'git', ['http-backend'], {
+      ...options.env,
+      PATH: process.env.PATH,
+      GIT_PROJECT_ROOT: projectRoot,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: req.method ?? 'GET',
+      PATH_INFO: decodeURIComponent(url.pathname),
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      CONTENT_LENGTH: req.headers['content-length'] ?? '',
+      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      REMOTE_USER: options.user ?? 'anonymous',
+      REMOTE_ADDR: '127.0.0.1',
     });
-    req.pipe(cgi.stdin);
-    let head = Buffer.alloc(0);
-    let headersDone = false;
-    cgi.stdout.on('data', (chunk: Buffer) => {
-      if (headersDone) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      headersDone = true;
-      let status = 200;
-      for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
-        const colon = line.indexOf(':');
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name.toLowerCase() === 'status') status = Number(value.split(' ')[0]);
-        else res.setHeader(name, value);
-      }
-      res.writeHead(status);
-      res.write(head.subarray(end + 4));
-    });
-    cgi.on('close', () => res.end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.port = (server.address() as AddressInfo).port;
   state.url = `http://127.0.0.1:${state.port}`;
-  state.close = () => new Promise((resolve) => server.close(() => resolve()));
-  server.closeAllConnections?.();
+  state.close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return state;
 }

@@ -37,7 +37,7 @@ describe('config schema', () => {
       credential: { key_file: '', key_env: '', rule: [] },
       gate: {
         rules: '', scan_timeout_seconds: 120, forward_timeout_seconds: 120, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
-        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, listen: '127.0.0.1', port: 9418, max_connections: 64, timeout_seconds: 600, init_timeout_seconds: 30,
+        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, listen: '127.0.0.1', port: 9418, max_connections: 64, http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
       },
     });
   });

@@ -1,0 +1,97 @@
+// Smart HTTP for the mirrors at /git/<name>: the real `git http-backend` behind bearer-token
+// auth per repository and action. Tokens are gate-signed JWS (gatehouse token mint): none is
+// 401; another repository, too little scope, expired or revoked is 403. Clones refresh the
+// mirror first, as over git://; pushes meet the same pre-receive gate.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoadedConfig } from '../config/load.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/factory.ts';
+import { TokenError } from '../credential/tokens.ts';
+import { decideAccess } from './access-hook.ts';
+import { runCgi } from './cgi.ts';
+import { isBareRepository } from './hooks.ts';
+import { mirrorPath, mirrorsDir, validateMirrorName } from './mirrors.ts';
+import { checkGitAccess, verifyGateToken } from './token-checks.ts';
+
+export interface GitHttpOptions {
+  loaded: LoadedConfig;
+  store: Store;
+  signingKey: Uint8Array;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  prefix: string;
+}
+
+const ROUTE = /^(.+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+
+export function tokenFromAuthorization(header: string | undefined): string | null {
+  if (!header) return null;
+  const [scheme, value] = header.split(/\s+/, 2);
+  if (!value) return null;
+  if (/^bearer$/i.test(scheme!)) return value;
+  if (/^basic$/i.test(scheme!)) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon === -1 ? null : decoded.slice(colon + 1) || null;
+  }
+  return null;
+}
+
+export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const log = options.logger.child({ role: 'smart-http' });
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gate');
+    const path = url.pathname.slice(options.prefix.length).replace(/^\/+/, '');
+    const match = ROUTE.exec(path);
+    const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(`${message}\n`);
+    };
+    if (!match) return fail(404, 'not found: smart HTTP lives at /git/<mirror>/info/refs');
+    let name: string;
+    try {
+      name = validateMirrorName(match[1]!);
+    } catch {
+      return fail(404, 'not found');
+    }
+    const action = match[2]!;
+    const service = action === 'info/refs' ? url.searchParams.get('service') : action;
+    if (service !== 'git-upload-pack' && service !== 'git-receive-pack') return fail(403, 'only smart HTTP (git-upload-pack, git-receive-pack) is served');
+    if (action !== 'info/refs' && req.method !== 'POST') return fail(405, 'method not allowed');
+
+    const token = tokenFromAuthorization(req.headers.authorization);
+    if (!token) return fail(401, 'authentication required: a gatehouse token (gatehouse token mint --repo NAME)', { 'WWW-Authenticate': 'Basic realm="gatehouse"' });
+    let jti = '';
+    try {
+      const claims = await verifyGateToken(options.store, options.signingKey, token);
+      checkGitAccess(claims, name, service === 'git-receive-pack');
+      jti = claims.jti;
+    } catch (error) {
+      const status = error instanceof TokenError ? error.status : 401;
+      log.warn('refused', { repo: name, service, status, reason: errorMessage(error) });
+      return fail(status, `gatehouse: ${errorMessage(error)}`, status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
+    }
+
+    const gitDir = mirrorPath(options.loaded.stateDir, name);
+    if (!isBareRepository(gitDir)) return fail(404, `gatehouse: no mirror named ${name}`);
+    if (action === 'info/refs' && service === 'git-upload-pack') {
+      const decision = await decideAccess({ service: 'upload-pack', path: gitDir, host: '', ip: req.socket.remoteAddress ?? '' }, options.loaded, options.store, options.env, options.logger);
+      if (!decision.allow) return fail(503, decision.message);
+    }
+    log.info('serving', { repo: name, service, token: jti });
+    runCgi(req, res, 'git', ['http-backend'], {
+      ...options.env,
+      GIT_PROJECT_ROOT: mirrorsDir(options.loaded.stateDir),
+      PATH_INFO: `/${name}.git/${action}`,
+      QUERY_STRING: url.search.slice(1),
+      REQUEST_METHOD: req.method ?? 'GET',
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      CONTENT_LENGTH: req.headers['content-length'] ?? '',
+      HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      // http-backend enables receive-pack for authenticated users.
+      REMOTE_USER: `token:${jti}`,
+      REMOTE_ADDR: req.socket.remoteAddress ?? '',
+    });
+  };
+}
