@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clientGitconfig, upstreamSpellings } from '../../src/gate/gitconfig.ts';
+import { checkRefPolicy, globToRegExp } from '../../src/gate/ref-policy.ts';
+import { isValidRefName, parseRefUpdates, RefUpdateError } from '../../src/gate/ref-updates.ts';
+import { forwardArguments } from '../../src/gate/forward.ts';
+import { validateMirrorName, validateUpstreamUrl } from '../../src/gate/mirrors.ts';
+import { tokenFromAuthorization } from '../../src/gate/http-git.ts';
+import type { MirrorSettings } from '../../src/gate/mirror-settings.ts';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const Z = '0'.repeat(40);
+
+describe('ref updates (attacker-controlled lines)', () => {
+  it('parses git lines and refuses anything else', () => {
+    assert.deepEqual(parseRefUpdates(`${A} ${B} refs/heads/main\n${Z} ${B} refs/tags/v1\n`), [
+      { oldOid: A, newOid: B, ref: 'refs/heads/main' },
+      { oldOid: Z, newOid: B, ref: 'refs/tags/v1' },
+    ]);
+    for (const bad of [`${A} ${B}`, `${A} ${B} main`, `${A.slice(1)} ${B} refs/heads/x`, `${A} ${B} refs/heads/a b`, `${A} ${B} refs/heads/x\0y`, `${A} ${B} refs/heads/../x`, `${A} ${B} refs/heads/x.lock`, `${A} ${B} refs/heads/.hidden`]) {
+      assert.throws(() => parseRefUpdates(bad), RefUpdateError, JSON.stringify(bad));
+    }
+  });
+
+  it('applies git check-ref-format rules', () => {
+    assert.ok(isValidRefName('refs/heads/agent/feature-1'));
+    for (const bad of ['refs/heads/a..b', 'refs/heads/a@{1}', 'refs/heads/a~1', 'refs/heads/a^', 'refs/heads/a:b', 'refs/heads/a?', 'refs/heads/a*', 'refs/heads/a[b', 'refs/heads/a\\b', 'refs/heads/', 'refs//x', 'refs/heads/x.', 'heads/x']) {
+      assert.equal(isValidRefName(bad), false, bad);
+    }
+  });
+});
+
+describe('ref policy', () => {
+  const never = async () => false;
+  const always = async () => true;
+  it('globs: * stays within a segment, ** crosses', () => {
+    assert.ok(globToRegExp('refs/heads/agent/*').test('refs/heads/agent/x'));
+    assert.equal(globToRegExp('refs/heads/agent/*').test('refs/heads/agent/x/y'), false);
+    assert.ok(globToRegExp('refs/heads/agent/**').test('refs/heads/agent/x/y'));
+    assert.equal(globToRegExp('refs/heads/a.b').test('refs/heads/aXb'), false);
+  });
+  it('allows only listed refs, protects deletion and rewinds', async () => {
+    const policy = { allow: ['refs/heads/agent/*', 'refs/heads/main'], protect: ['refs/heads/main'] };
+    assert.deepEqual(await checkRefPolicy([{ oldOid: A, newOid: B, ref: 'refs/heads/agent/x' }], policy, never), []);
+    assert.equal((await checkRefPolicy([{ oldOid: A, newOid: B, ref: 'refs/heads/other' }], policy, always)).length, 1);
+    assert.match((await checkRefPolicy([{ oldOid: A, newOid: Z, ref: 'refs/heads/main' }], policy, always))[0]!.reason, /deletion/);
+    assert.match((await checkRefPolicy([{ oldOid: A, newOid: B, ref: 'refs/heads/main' }], policy, never))[0]!.reason, /non-fast-forward/);
+    assert.deepEqual(await checkRefPolicy([{ oldOid: A, newOid: B, ref: 'refs/heads/main' }], policy, always), []);
+    assert.deepEqual(await checkRefPolicy([{ oldOid: Z, newOid: B, ref: 'refs/heads/main' }], policy, never), []);
+  });
+});
+
+describe('forwarding', () => {
+  it('leases every ref to the value the mirror had, deletions and creations included', () => {
+    assert.deepEqual(forwardArguments('https://up.example.test/app.git', [
+      { oldOid: A, newOid: B, ref: 'refs/heads/main' },
+      { oldOid: Z, newOid: B, ref: 'refs/tags/v1' },
+      { oldOid: A, newOid: Z, ref: 'refs/heads/old' },
+    ]).slice(-7), [
+      '--force-with-lease=refs/heads/main:' + A,
+      '--force-with-lease=refs/tags/v1:',
+      '--force-with-lease=refs/heads/old:' + A,
+      'https://up.example.test/app.git',
+      `${B}:refs/heads/main`,
+      `${B}:refs/tags/v1`,
+      ':refs/heads/old',
+    ]);
+  });
+});
+
+describe('mirrors', () => {
+  it('validates names and upstream URLs', () => {
+    assert.equal(validateMirrorName('org/app.git'), 'org/app');
+    for (const bad of ['', '../x', 'a/../b', '.hidden', 'a b', 'a/', '/abs', 'x.lock', '-rf']) assert.throws(() => validateMirrorName(bad), bad);
+    assert.throws(() => validateUpstreamUrl('https://bot:hunter2@host/x.git'), /holds a password/);
+    assert.throws(() => validateUpstreamUrl('--upload-pack=evil'));
+    validateUpstreamUrl('https://host/x.git');
+    validateUpstreamUrl('git@host:org/x.git');
+  });
+});
+
+describe('client gitconfig', () => {
+  it('rewrites https, scp-like and ssh:// spellings, with and without .git', () => {
+    const spellings = upstreamSpellings('https://github.com/org/app.git');
+    for (const s of ['https://github.com/org/app', 'https://github.com/org/app.git', 'git@github.com:org/app.git', 'ssh://git@github.com/org/app']) assert.ok(spellings.includes(s), s);
+    const text = clientGitconfig('git://127.0.0.1:9418/', [{ name: 'app', upstream: 'git@github.com:org/app.git' } as MirrorSettings]);
+    assert.match(text, /\[url "git:\/\/127\.0\.0\.1:9418\/app\.git"\]\n\tinsteadOf = git@github\.com:org\/app\.git/);
+  });
+});
+
+describe('smart HTTP auth header', () => {
+  it('takes a bearer token or the password of basic auth', () => {
+    assert.equal(tokenFromAuthorization('Bearer abc.def'), 'abc.def');
+    assert.equal(tokenFromAuthorization(`Basic ${Buffer.from('gatehouse:tok.en').toString('base64')}`), 'tok.en');
+    assert.equal(tokenFromAuthorization('Basic bm9jb2xvbg=='), null);
+    assert.equal(tokenFromAuthorization(undefined), null);
+    assert.equal(tokenFromAuthorization('Digest x'), null);
+  });
+});
