@@ -116,13 +116,11 @@ async function targetRootFor(ctx: CommandContext, args: ScanArgs): Promise<strin
   if (args.source === 'stdin') return null;
   if (args.source === 'dir') return resolve(ctx.io.cwd, args.targets[0] ?? '.');
   const start = resolve(ctx.io.cwd, args.repo ?? '.');
+  const env = ctx.io.env as NodeJS.ProcessEnv;
   try {
-    const { stdout } = await runGit(['rev-parse', '--path-format=absolute', '--git-dir'], { cwd: start, env: ctx.io.env as NodeJS.ProcessEnv });
-    const gitDir = stdout.trim();
-    const { stdout: bare } = await runGit(['rev-parse', '--is-bare-repository'], { cwd: start, env: ctx.io.env as NodeJS.ProcessEnv });
-    if (bare.trim() === 'true') return gitDir;
-    const { stdout: top } = await runGit(['rev-parse', '--show-toplevel'], { cwd: start, env: ctx.io.env as NodeJS.ProcessEnv });
-    return top.trim();
+    // One git call for the usual work tree; a bare repository has no top level, so ask again.
+    const { stdout } = await runGit(['rev-parse', '--show-toplevel'], { cwd: start, env }).catch(() => runGit(['rev-parse', '--absolute-git-dir'], { cwd: start, env }));
+    return stdout.trim();
   } catch {
     throw new GatehouseError(`${start} is not a git repository`, { hint: 'run inside a repository, pass --repo DIR, or use `gatehouse scan dir`' });
   }

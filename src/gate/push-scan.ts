@@ -11,28 +11,28 @@ import { isZeroOid, type RefUpdate } from './ref-updates.ts';
 export async function scanPush(scanner: Scanner, updates: RefUpdate[], gitDir: string, env: NodeJS.ProcessEnv): Promise<ScanResult> {
   const tips = [...new Set(updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid))];
   if (tips.length === 0) return { findings: [], notScanned: [], stats: { commits: 0, files: 0, bytes: 0, binarySkipped: 0, cacheHits: 0, durationMs: 0 } };
-  const tagObjects = await annotatedTags(tips, gitDir, env);
-  return scanGit(scanner, { repo: gitDir, revisions: [...tips, '--not', '--all'], tagObjects, env });
+  const catFile = new CatFileBatch(gitDir, env);
+  try {
+    const tagObjects = await annotatedTags(tips, catFile);
+    return await scanGit(scanner, { repo: gitDir, revisions: [...tips, '--not', '--all'], tagObjects, env, catFile });
+  } finally {
+    catFile.close();
+  }
 }
 
 /** The annotated tag objects among the tips, following tags of tags. */
-async function annotatedTags(tips: string[], gitDir: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const batch = new CatFileBatch(gitDir, env);
+async function annotatedTags(tips: string[], batch: CatFileBatch): Promise<string[]> {
   const tags: string[] = [];
-  try {
-    const queue = [...tips];
-    const seen = new Set<string>();
-    while (queue.length) {
-      const oid = queue.shift()!;
-      if (seen.has(oid)) continue;
-      seen.add(oid);
-      const object = await batch.get(oid);
-      if (object?.type !== 'tag') continue;
-      tags.push(oid);
-      queue.push(parseTag(object.content).object);
-    }
-  } finally {
-    batch.close();
+  const queue = [...tips];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const oid = queue.shift()!;
+    if (seen.has(oid)) continue;
+    seen.add(oid);
+    const object = await batch.get(oid);
+    if (object?.type !== 'tag') continue;
+    tags.push(oid);
+    queue.push(parseTag(object.content).object);
   }
   return tags;
 }

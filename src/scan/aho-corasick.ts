@@ -40,47 +40,48 @@ export class KeywordMatcher {
     for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]!;
     this.classes = classes;
 
-    // Build the trie.
-    const trie: number[][] = [new Array(classes).fill(-1)];
+    // The trie, straight into one flat table (-1: no edge yet); at most one state per keyword character.
+    const maxStates = lowered.reduce((n, k) => n + k.length, 1);
+    const goto = new Int32Array(maxStates * classes).fill(-1);
     const out: number[][] = [[]];
+    let states = 1;
     lowered.forEach((k, index) => {
       let state = 0;
       for (let i = 0; i < k.length; i++) {
-        const cls = this.classOf[k.charCodeAt(i)]!;
-        if (trie[state]![cls] === -1) {
-          trie[state]![cls] = trie.length;
-          trie.push(new Array(classes).fill(-1));
+        const slot = state * classes + this.classOf[k.charCodeAt(i)]!;
+        if (goto[slot] === -1) {
+          goto[slot] = states++;
           out.push([]);
         }
-        state = trie[state]![cls]!;
+        state = goto[slot]!;
       }
       out[state]!.push(index);
     });
 
-    // Breadth-first: failure links, folded into a complete transition table.
-    const fail = new Int32Array(trie.length);
-    const next = new Int32Array(trie.length * classes);
-    const queue: number[] = [];
-    for (let cls = 0; cls < classes; cls++) {
-      const child = trie[0]![cls]!;
+    // Breadth-first: failure links, folded into a complete transition table. Class 0
+    // (characters in no keyword) always returns to the root.
+    const fail = new Int32Array(states);
+    const next = new Int32Array(states * classes);
+    const queue = new Int32Array(states);
+    let tail = 0;
+    for (let cls = 1; cls < classes; cls++) {
+      const child = goto[cls]!;
       next[cls] = child === -1 ? 0 : child;
-      if (child > 0) {
-        fail[child] = 0;
-        queue.push(child);
-      }
+      if (child > 0) queue[tail++] = child;
     }
-    // Class 0 (characters in no keyword) always returns to the root.
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const state = queue[head]!;
-      out[state]!.push(...out[fail[state]!]!);
-      for (let cls = 0; cls < classes; cls++) {
-        const child = trie[state]![cls]!;
-        if (child === -1 || cls === 0) {
-          next[state * classes + cls] = cls === 0 ? 0 : next[fail[state]! * classes + cls]!;
-        } else {
-          fail[child] = next[fail[state]! * classes + cls]!;
-          next[state * classes + cls] = child;
-          queue.push(child);
+      const inherited = out[fail[state]!]!;
+      if (inherited.length) out[state]!.push(...inherited);
+      const row = state * classes;
+      const failRow = fail[state]! * classes;
+      for (let cls = 1; cls < classes; cls++) {
+        const child = goto[row + cls]!;
+        if (child === -1) next[row + cls] = next[failRow + cls]!;
+        else {
+          fail[child] = next[failRow + cls]!;
+          next[row + cls] = child;
+          queue[tail++] = child;
         }
       }
     }

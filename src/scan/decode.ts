@@ -35,7 +35,8 @@ function collect(text: string, pattern: RegExp, encoding: EncodedSegment['encodi
 
 function decodeBase64(s: string): string | null {
   // A run of letters only (an identifier, a word) is not base64 worth decoding.
-  if (!/[0-9+/_=-]/.test(s) && !/[A-Z].*[a-z]|[a-z].*[A-Z]/.test(s)) return null;
+  // (Two separate tests: /[A-Z].*[a-z]/ backtracks quadratically on long one-case runs.)
+  if (!/[0-9+/_=-]/.test(s) && !(/[A-Z]/.test(s) && /[a-z]/.test(s))) return null;
   return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
 }
 

@@ -147,3 +147,13 @@ describe('overlapping findings', () => {
     assert.deepEqual(genericOnly.map((f) => f.rule.id), ['generic-token']);
   });
 });
+
+describe('adversarial input size', () => {
+  it('decodes and scans a 400 KB one-line run of letters quickly (no quadratic backtracking)', () => {
+    const started = Date.now();
+    detector().scan({ text: 'a'.repeat(400_000), path: '', commit: '' });
+    detector().scan({ text: `${'A'.repeat(200_000)}${'b'.repeat(200_000)}`, path: '', commit: '' });
+    // Generous bound: quadratic behaviour here took tens of seconds.
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  });
+});

@@ -1,6 +1,6 @@
 // The built-in ruleset: every vendor file's rules, in one list. Each file keeps its rules next to
 // the true and false samples that test/unit/rules.test.ts checks.
-import type { AllowlistSpec, RuleSpec } from '../rule.ts';
+import { markTrusted, type AllowlistSpec, type RuleSpec } from '../rule.ts';
 import { rules as ai } from './ai.ts';
 import { rules as cloud } from './cloud.ts';
 import { rules as generic } from './generic.ts';
@@ -18,8 +18,10 @@ export const DEFAULT_RULE_FILES: Readonly<Record<string, RuleSpec[]>> = {
   ai, cloud, generic, github, keys, messaging, payments, registries, saas, sourcehosts, uris,
 };
 
+const builtIn = markTrusted(Object.values(DEFAULT_RULE_FILES).flat());
+
 export function defaultRuleSpecs(): RuleSpec[] {
-  return Object.values(DEFAULT_RULE_FILES).flat();
+  return builtIn;
 }
 
 export function defaultGlobalAllowlist(): AllowlistSpec {

@@ -17,6 +17,8 @@ export interface GitSourceOptions {
   /** Annotated tag objects whose messages are scanned (ids); with --all, every tag in the repo. */
   tagObjects?: string[];
   env?: NodeJS.ProcessEnv;
+  /** A cat-file process the caller already runs (it keeps ownership); else one is started. */
+  catFile?: CatFileBatch;
   progress?: ScanProgress | null;
   /** Total commits, for progress; computed by the caller when it shows progress. */
   totalCommits?: number | null;
@@ -70,7 +72,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
   const env = cleanGitEnv(options.env ?? process.env);
   const stats = emptyStats();
   const result: ScanResult = { findings: [], notScanned: [], stats };
-  const catFile = new CatFileBatch(options.repo, env);
+  const catFile = options.catFile ?? new CatFileBatch(options.repo, env);
   const commitInfo = new Map<string, Promise<CommitInfo>>();
   const completed: FileChange[] = [];
   const infoFor = (oid: string): Promise<CommitInfo> => {
@@ -134,7 +136,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
     await Promise.all(messageScans);
     for (const tag of options.tagObjects ?? []) await scanTag(tag, catFile, scanner, result);
   } finally {
-    catFile.close();
+    if (!options.catFile) catFile.close();
     if (log.exitCode === null) log.kill();
     options.progress?.stop();
   }
