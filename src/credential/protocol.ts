@@ -30,8 +30,10 @@ export function parseCredentialRequest(text: string): CredentialAttributes {
     if (key.endsWith('[]')) {
       const name = key.slice(0, -2);
       // An empty value resets the array, as git does.
+      const values = attributes.get(name);
       if (value === '') attributes.set(name, []);
-      else attributes.set(name, [...(attributes.get(name) ?? []), value]);
+      else if (values) values.push(value);
+      else attributes.set(name, [value]);
     } else {
       attributes.set(key, [value]);
     }
@@ -43,17 +45,22 @@ export function parseCredentialRequest(text: string): CredentialAttributes {
 export async function readCredentialRequest(input: Readable): Promise<CredentialAttributes> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let previousTail = Buffer.alloc(0);
   for await (const chunk of input as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     size += chunk.length;
     if (size > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
-    if (endsRequest(Buffer.concat(chunks))) break;
+    // Only the new bytes (and the two before them) can complete the blank line that ends a request.
+    const window = Buffer.concat([previousTail, chunk]);
+    if (endsRequest(window, size === chunk.length)) break;
+    previousTail = window.subarray(Math.max(0, window.length - 2));
   }
   return parseCredentialRequest(Buffer.concat(chunks).toString('utf8'));
 }
 
-function endsRequest(data: Buffer): boolean {
-  return data[0] === 0x0a || (data[0] === 0x0d && data[1] === 0x0a) || data.includes('\n\n') || data.includes('\n\r\n');
+function endsRequest(data: Buffer, atStart: boolean): boolean {
+  if (atStart && (data[0] === 0x0a || (data[0] === 0x0d && data[1] === 0x0a))) return true;
+  return data.includes('\n\n') || data.includes('\n\r\n');
 }
 
 /** Formats attributes for git; a value holding a newline or NUL would forge lines and is refused. */
