@@ -17,8 +17,9 @@ import { credentialCommand } from './credential.ts';
 import { tokenCommand } from './token.ts';
 import { serveCommand } from './serve.ts';
 import { gitconfigCommand } from './gitconfig.ts';
+import { shimCommand } from './shim.ts';
 
-const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, gitconfigCommand, credentialCommand, tokenCommand, configCommand, doctorCommand] as CommandSpec<never>[];
+const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, shimCommand, gitconfigCommand, credentialCommand, tokenCommand, configCommand, doctorCommand] as CommandSpec<never>[];
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.

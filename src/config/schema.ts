@@ -70,6 +70,23 @@ const credentialRule = z
 
 export type CredentialRuleConfig = z.output<typeof credentialRule>;
 
+const shimRoute = z.strictObject({
+  /** Path prefix clients call, e.g. "/github/". Longest prefix wins. */
+  prefix: z.string().regex(/^\/[A-Za-z0-9._~\/-]*\/$/, 'expected a path that starts and ends with "/", e.g. "/github/"'),
+  upstream: z.string().url().refine((u) => /^https?:\/\//.test(u) && !/^[a-z]+:\/\/[^/]*@/i.test(u), 'expected an http(s) URL without credentials in it'),
+  auth: z.string().regex(/^(bearer|token|basic|none|header:[A-Za-z0-9-]+)$/, 'expected bearer, token, basic, none or header:<name>').default('bearer'),
+  /** A credential rule name, or a secret reference ("env:NAME", "file:PATH"). */
+  credential: z.string().default(''),
+  /** For auth = "basic": the username sent with the credential. */
+  username: z.string().default('x-access-token'),
+  /** Allowed methods; empty allows all. */
+  methods: z.array(z.string().regex(/^[A-Z]+$/, 'expected upper-case HTTP methods')).default([]),
+  /** git-receive-pack (push) through the shim is refused unless this is true: pushes go through the gate. */
+  allow_push: z.boolean().default(false),
+});
+
+export type ShimRouteConfig = z.output<typeof shimRoute>;
+
 export const configSchema = z.strictObject({
   state_dir: z.string().default(''),
   log: z
@@ -106,6 +123,32 @@ export const configSchema = z.strictObject({
       key_env: z.string().default(''),
       /** Ordered: the first rule that matches a request answers it. None: the encrypted store answers everything. */
       rule: z.array(credentialRule).default([]),
+    })
+    .prefault({}),
+  shim: z
+    .strictObject({
+      listen: z.string().default('127.0.0.1'),
+      port: z.int().min(0).max(65535).default(9420),
+      /** Listen on this unix socket (0600) instead of TCP; no client tokens needed there. */
+      socket: z.string().default(''),
+      /** Serve loopback clients without tokens. Off: every request needs a shim token. */
+      trust_loopback: z.boolean().default(false),
+      /** Header carrying the client's gatehouse-signed token; stripped before forwarding. */
+      token_header: z.string().regex(/^[A-Za-z0-9-]+$/).default('x-gatehouse-token'),
+      strip_cookies: z.boolean().default(true),
+      /** X-Forwarded-For/-Proto/-Host: "strip" (never forwarded) or "set" (replaced with the shim's view). */
+      forwarded: z.enum(['strip', 'set']).default('strip'),
+      max_header_bytes: z.int().min(1024).default(16 * 1024),
+      max_headers: z.int().min(1).default(100),
+      /** Whole-request limit; 0 means none, so a long git fetch is never cut. */
+      request_timeout_seconds: z.number().min(0).default(0),
+      /** A connection with nothing moving for this long is closed. */
+      idle_timeout_seconds: z.number().positive().default(300),
+      /** Concurrent upstream connections per route (keep-alive pooled). */
+      upstream_connections: z.int().min(1).default(64),
+      /** Extra CA certificates (PEM) for HTTPS upstreams, e.g. an internal CA. */
+      ca_file: z.string().default(''),
+      route: z.array(shimRoute).default([]),
     })
     .prefault({}),
   gate: z
