@@ -7,12 +7,13 @@ import { SupervisedDaemon } from '../gate/daemon.ts';
 import { createGitHttpHandler } from '../gate/http-git.ts';
 import { mirrorsDir } from '../gate/mirrors.ts';
 import { selfExecutable } from '../self.ts';
+import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 
 export const serveCommand = defineCommand<{ listen?: string; port?: number; 'http-port'?: number }>({
   command: 'serve',
-  describe: 'run the gate: git daemon (git://) and smart HTTP (/git/<name>, token auth) over the mirrors',
+  describe: 'run everything: git daemon (git://), smart HTTP (/git/<name>) and, with routes configured, the shim',
   builder: (y: Argv) =>
     y
       .option('listen', { type: 'string', describe: 'address for both servers (default gate.listen)' })
@@ -56,13 +57,18 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
       await new Promise<void>((resolve) => server.listen(httpPort, listen, resolve));
       logger.info('smart HTTP listening', { listen, port: httpPort });
     }
+    // The shim too, when routes are configured.
+    const shim = loaded.config.shim.route.length
+      ? await startShim({ loaded, env: ctx.io.env, cwd: ctx.io.cwd, configPath: ctx.flags.config, stateDir: ctx.flags.stateDir, logger })
+      : null;
+    if (shim) process.on('SIGHUP', () => void shim.reload());
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await daemon.stop();
+    await Promise.all([daemon.stop(), shim?.stop()]);
     await store.close();
     return 0;
   },
