@@ -2,15 +2,16 @@
 // `gatehouse mirror add`, an upstream served by git http-backend, clones and pushes over git://.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
-import { GIT_ENV, TestRepo } from '../helpers/git.ts';
+import { TestRepo } from '../helpers/git.ts';
 import { startHttpGitServer, type HttpGitServer } from '../helpers/http-backend.ts';
 import { freePort } from '../helpers/redis.ts';
 import { FAKE } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { gatehouseEnv } from '../helpers/gate.ts';
 import { waitForPort } from '../helpers/net.ts';
 
 describe('gatehouse daemon', () => {
@@ -25,10 +26,7 @@ describe('gatehouse daemon', () => {
   before(async () => {
     assertBuilt();
     root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-daemon');
-    env = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
-    mkdirSync(join(root, 'home'));
-    mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
-    writeFileSync(join(root, 'config/gatehouse/gatehouse.toml'), '[gate]\nfreshness_seconds = 0\nfetch_timeout_seconds = 20\n');
+    env = gatehouseEnv(root, '[gate]\nfreshness_seconds = 0\nfetch_timeout_seconds = 20\n');
     const seed = new TestRepo(join(root, 'seed'));
     seed.commit('initial', { 'README.md': '# app\n' });
     mkdirSync(join(root, 'upstreams'));

@@ -11,6 +11,7 @@ import { waitForPort } from '../helpers/net.ts';
 import { freePort } from '../helpers/redis.ts';
 import { FAKE } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { gatehouseEnv } from '../helpers/gate.ts';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -28,10 +29,7 @@ describe('gate with an SSH upstream', { skip: process.getuid?.() !== 0 ? 'sshd f
     assertBuilt();
     if (!existsSync(SSHD)) throw new Error('openssh-server is not installed (scripts/test-deps.sh installs it)');
     root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-ssh');
-    env = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
-    mkdirSync(join(root, 'home'));
-    mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
-    writeFileSync(join(root, 'config/gatehouse/gatehouse.toml'), '[gate]\nfreshness_seconds = 0\n');
+    env = gatehouseEnv(root, '[gate]\nfreshness_seconds = 0\n');
     mkdirSync('/run/sshd', { recursive: true });
     keygen(join(root, 'host_key'));
     keygen(join(root, 'gate_key'));

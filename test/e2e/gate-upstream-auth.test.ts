@@ -3,7 +3,7 @@
 // password, and the password appears in no command line, log or client output.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
@@ -11,6 +11,7 @@ import { GIT_ENV, TestRepo } from '../helpers/git.ts';
 import { startHttpGitServer, type HttpGitServer } from '../helpers/http-backend.ts';
 import { freePort } from '../helpers/redis.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { gatehouseEnv } from '../helpers/gate.ts';
 import { waitForPort } from '../helpers/net.ts';
 
 const PASSWORD = 'upstream-' + 'pw-5f3a9c2e7b1d';
@@ -52,13 +53,7 @@ describe('gate with an authenticated upstream', () => {
   before(async () => {
     assertBuilt();
     root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-auth');
-    env = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config'), UPSTREAM_PASSWORD: PASSWORD };
-    mkdirSync(join(root, 'home'));
-    mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
-    writeFileSync(
-      join(root, 'config/gatehouse/gatehouse.toml'),
-      '[gate]\nfreshness_seconds = 0\n\n[[credential.rule]]\nname = "upstream"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n',
-    );
+    env = gatehouseEnv(root, '[gate]\nfreshness_seconds = 0\n\n[[credential.rule]]\nname = "upstream"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n', { UPSTREAM_PASSWORD: PASSWORD });
     const seed = new TestRepo(join(root, 'seed'));
     seed.commit('initial', { 'README.md': '# app\n' });
     mkdirSync(join(root, 'upstreams'));

@@ -2,7 +2,6 @@
 // gate-signed tokens per repository and action.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
@@ -11,6 +10,7 @@ import { waitForPort } from '../helpers/net.ts';
 import { freePort } from '../helpers/redis.ts';
 import { FAKE } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { gatehouseEnv } from '../helpers/gate.ts';
 
 describe('smart HTTP with tokens', () => {
   let root: string;
@@ -40,8 +40,7 @@ describe('smart HTTP with tokens', () => {
   before(async () => {
     assertBuilt();
     root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-http');
-    env = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
-    mkdirSync(join(root, 'home'));
+    env = gatehouseEnv(root);
     const seed = new TestRepo(join(root, 'seed'));
     seed.commit('initial', { 'README.md': '# app\n' });
     upstream = new TestRepo(join(root, 'upstream.git'), { bare: true });

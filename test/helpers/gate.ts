@@ -17,14 +17,17 @@ export interface Gate {
   push(...args: string[]): { code: number; output: string };
 }
 
+/** A private HOME, state and config dir under root, with gatehouse.toml when given: the env for gatehouse and git. */
+export function gatehouseEnv(root: string, configToml?: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  mkdirSync(join(root, 'home'), { recursive: true });
+  mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
+  if (configToml) writeFileSync(join(root, 'config/gatehouse/gatehouse.toml'), configToml);
+  return { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config'), ...extra };
+}
+
 export function createGate(t: { after(fn: () => void): void }, options: { configToml?: string } = {}): Gate {
   const root = tempDir(t, 'gatehouse-gate');
-  const env: NodeJS.ProcessEnv = { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config') };
-  mkdirSync(join(root, 'home'));
-  if (options.configToml) {
-    mkdirSync(join(root, 'config/gatehouse'), { recursive: true });
-    writeFileSync(join(root, 'config/gatehouse/gatehouse.toml'), options.configToml);
-  }
+  const env = gatehouseEnv(root, options.configToml);
   const seed = new TestRepo(join(root, 'seed'));
   seed.commit('initial', { 'README.md': '# app\n', 'src/app.js': 'console.log("hi")\n' });
   const upstream = new TestRepo(join(root, 'upstream.git'), { bare: true });

@@ -1,5 +1,4 @@
 // JUnit XML: one test case per finding (failed), so CI systems show them as failures.
-import type { Finding } from '../finding.ts';
 import type { ScanResult } from '../result.ts';
 
 export function formatJunitReport(result: ScanResult): string {
