@@ -43,7 +43,28 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     results.push(...checkStateDir(loaded.stateDir), store);
   }
   results.push(...checkRoleLinks(options.env, options.selfBinary));
+  results.push(await checkGitUsesHelper(options.env, options.cwd));
   return results;
+}
+
+/** Is git told to use gatehouse as its credential helper (in any config git reads here)? */
+async function checkGitUsesHelper(env: Env, cwd: string): Promise<CheckResult> {
+  let helpers: string[] = [];
+  try {
+    const { stdout } = await runGit(['config', '--get-all', 'credential.helper'], { cwd, env: env as NodeJS.ProcessEnv, timeoutMs: 10_000 });
+    helpers = stdout.split('\n').filter(Boolean);
+  } catch {
+    helpers = [];
+  }
+  const ours = helpers.some((h) => h === 'gatehouse' || /(^|[\s/!])(git-credential-)?gatehouse(\s+credential)?$/.test(h.trim()));
+  return ours
+    ? { check: 'git credential helper', status: 'ok', detail: `git uses gatehouse (credential.helper = ${helpers.join(', ')})` }
+    : {
+        check: 'git credential helper',
+        status: 'warn',
+        detail: helpers.length ? `git uses ${helpers.join(', ')}, not gatehouse` : 'git has no credential.helper configured',
+        fix: 'git config --global credential.helper gatehouse',
+      };
 }
 
 async function checkGit(env: Env): Promise<CheckResult> {
