@@ -22,6 +22,9 @@ const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 const helper = join(work, 'git-credential-gatehouse');
 symlinkSync(binary, helper);
 const env = { HOME: work, PATH: '/usr/bin:/bin' };
+// An installed gatehouse has its state dir (doctor, the first store or scan make it); the
+// helper keeps its validated config there.
+mkdirSync(join(work, '.local/state/gatehouse'), { recursive: true, mode: 0o700 });
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 
 try {

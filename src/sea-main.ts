@@ -12,7 +12,24 @@ import type { Role } from './roles.ts';
 
 declare const GATEHOUSE_VERSION: string;
 
-function loadChunk(role: Role): Promise<RoleModule> {
+/** Packages bundled as chunks of their own (scripts/build.ts SHARED_CHUNKS), loaded on first require. */
+const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis' };
+const loaded = new Map<string, unknown>();
+const builtins = createRequire(process.execPath);
+
+function chunkRequire(id: string): unknown {
+  const chunk = SHARED_CHUNKS[id];
+  if (!chunk) return builtins(id);
+  if (!loaded.has(chunk)) loaded.set(chunk, loadChunk(chunk));
+  return loaded.get(chunk);
+}
+
+function loadRole(role: Role): Promise<RoleModule> {
+  return Promise.resolve(loadChunk(role) as RoleModule);
+}
+
+function loadChunk(name: string): unknown {
+  const role = name;
   const code = getAsset(`${role}.cjs`, 'utf8');
   let cachedData: Buffer | undefined;
   try {
@@ -20,13 +37,18 @@ function loadChunk(role: Role): Promise<RoleModule> {
   } catch {
     cachedData = undefined;
   }
+  const started = process.hrtime.bigint();
   const script = new Script(wrapChunk(code), { filename: `gatehouse-${role}.cjs`, cachedData });
-  if (process.env.GATEHOUSE_DEBUG_CHUNKS) process.stderr.write(`chunk ${role}: code cache ${cachedData ? (script.cachedDataRejected ? 'rejected' : 'used') : 'absent'}\n`);
-  const module = { exports: {} as RoleModule };
-  // Chunks bundle everything but Node's built-ins, which this require can load.
-  const load = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  load(module.exports, createRequire(process.execPath), module, process.execPath, process.execPath);
-  return Promise.resolve(module.exports);
+  const compiled = process.hrtime.bigint();
+  const module = { exports: {} as unknown };
+  // Chunks bundle everything but Node's built-ins and the shared chunks, which this require loads.
+  const load = script.runInThisContext() as (exports: unknown, require: (id: string) => unknown, module: unknown, filename: string, dirname: string) => void;
+  load(module.exports, chunkRequire, module, process.execPath, process.execPath);
+  if (process.env.GATEHOUSE_DEBUG_CHUNKS) {
+    const ms = (a: bigint, b: bigint) => (Number(b - a) / 1e6).toFixed(1);
+    process.stderr.write(`chunk ${role}: code cache ${cachedData ? (script.cachedDataRejected ? 'rejected' : 'used') : 'absent'}; compile ${ms(started, compiled)} ms, evaluate ${ms(compiled, process.hrtime.bigint())} ms\n`);
+  }
+  return module.exports;
 }
 
-dispatch(loadChunk, () => GATEHOUSE_VERSION);
+dispatch(loadRole, () => GATEHOUSE_VERSION);

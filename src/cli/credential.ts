@@ -4,16 +4,16 @@ import { GatehouseError } from '../errors.ts';
 import { createSecretBox, loadStoreKey } from '../credential/encryption.ts';
 import { CredentialStore } from '../credential/credential-store.ts';
 import { credentialGet, matchRule, type HelperContext } from '../credential/helper.ts';
-import { splitUrl, type Credential } from '../credential/request.ts';
+import { blankCredential, splitUrl } from '../credential/request.ts';
 import { runCredentialRole } from '../credential/role.ts';
-import { ruleLabel } from '../credential/sources.ts';
+import { ruleLabel } from '../credential/rule-label.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson, type CommandContext } from './context.ts';
 import { promptLine } from './prompt.ts';
 
 interface CredentialArgs {
-  action: 'get' | 'store' | 'erase' | 'login' | 'list' | 'test';
+  action: string;
   target?: string;
   username?: string;
   protocol: string;
@@ -24,7 +24,8 @@ export const credentialCommand = defineCommand<CredentialArgs>({
   describe: 'the git credential helper (get/store/erase), and login, list, test for people',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['get', 'store', 'erase', 'login', 'list', 'test'] as const, describe: 'get/store/erase: git credential protocol on stdin; login HOST; list; test URL' })
+      // No choices list: as a credential helper it must ignore actions it does not know.
+      .positional('action', { type: 'string', describe: 'get, store, erase (git credential protocol on stdin), login HOST, list, test URL' })
       .positional('target', { type: 'string', describe: 'login: host (host:port); test: URL' })
       .option('username', { type: 'string', describe: 'login: the username (prompted when absent)' })
       .option('protocol', { type: 'string', default: 'https', describe: 'login: protocol' })
@@ -43,6 +44,11 @@ export const credentialCommand = defineCommand<CredentialArgs>({
         return list(ctx);
       case 'test':
         return test(ctx, args);
+      default:
+        // git may call helpers with operations added after this version: say nothing, succeed.
+        // A person at a terminal gets a hint instead.
+        if ((ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.io.stderr.write(`gatehouse credential: unknown action ${args.action}; try get, store, erase, login, list or test\n`);
+        return 0;
     }
   },
 });
@@ -107,6 +113,3 @@ async function test(ctx: CommandContext, args: CredentialArgs): Promise<number> 
   return answer ? 0 : 1;
 }
 
-function blankCredential(parts: Partial<Credential>): Credential {
-  return { protocol: '', host: '', path: '', username: '', password: '', passwordExpiryUtc: '', oauthRefreshToken: '', wwwauth: [], capability: [], authtype: '', credential: '', ephemeral: false, state: [], ...parts };
-}

@@ -1,5 +1,5 @@
 // Files that hold secrets (keys, tokens, the store) are created 0600 and refused if looser.
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GatehouseError } from '../errors.ts';
 
@@ -35,4 +35,29 @@ export function writePrivateFile(path: string, data: string | Uint8Array): void 
   }
   chmodSync(temp, 0o600);
   renameSync(temp, path);
+}
+
+/**
+ * Creates a private file only if none exists yet, atomically: two processes creating the same
+ * key at once end up with one key, not one each. Returns false when the file already existed.
+ */
+export function createPrivateFileOnce(path: string, data: string | Uint8Array): boolean {
+  ensurePrivateDir(dirname(path));
+  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temp, path); // fails with EEXIST if another process got there first
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }

@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatehouseError } from '../errors.ts';
-import { assertPrivateFile, writePrivateFile } from '../config/private-files.ts';
+import { assertPrivateFile, createPrivateFileOnce } from '../config/private-files.ts';
 import type { Env } from '../config/paths.ts';
 
 export const KEY_FILE_NAME = 'credential.key';
@@ -53,7 +53,7 @@ export function loadStoreKey(options: { keyFile: string; keyEnv: string; stateDi
   if (!existsSync(file)) {
     if (!options.create) return null;
     if (options.keyFile) throw new GatehouseError(`credential.key_file ${file} does not exist`, { hint: `create one: head -c 32 /dev/urandom > ${file} && chmod 600 ${file}` });
-    writePrivateFile(file, randomBytes(32).toString('base64') + '\n');
+    createPrivateFileOnce(file, randomBytes(32).toString('base64') + '\n');
   }
   assertPrivateFile(file, 'credential store key');
   return decodeKey(readFileSync(file, 'utf8').trim(), file);

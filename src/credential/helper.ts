@@ -6,10 +6,13 @@ import { GatehouseError } from '../errors.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
 import type { Env } from '../config/paths.ts';
 import type { Store } from '../store/factory.ts';
-import { createSecretBox, loadStoreKey, type SecretBox } from './encryption.ts';
-import { CredentialStore } from './credential-store.ts';
+// The helper runs on every git operation: crypto, the store and the sources load only when a
+// request needs them (import() below), so a get that no rule answers costs little more than a start.
+import type { SecretBox } from './encryption.ts';
+import type { CredentialStore } from './credential-store.ts';
 import type { Credential } from './request.ts';
-import { fromCommand, fromEnv, fromFile, ruleLabel, type SourceAnswer } from './sources.ts';
+import type { SourceAnswer } from './sources.ts';
+import { ruleLabel } from './rule-label.ts';
 
 export interface HelperContext {
   loaded: LoadedConfig;
@@ -44,15 +47,17 @@ export function matchRule(rules: CredentialRuleConfig[], request: Credential): C
   return null;
 }
 
-function secretBox(ctx: HelperContext, create: boolean): SecretBox | null {
+async function secretBox(ctx: HelperContext, create: boolean): Promise<SecretBox | null> {
+  const { createSecretBox, loadStoreKey } = await import('./encryption.ts');
   const c = ctx.loaded.config.credential;
   const key = loadStoreKey({ keyFile: c.key_file, keyEnv: c.key_env, stateDir: ctx.loaded.stateDir, env: ctx.env, create });
   return key ? createSecretBox(key) : null;
 }
 
 async function withCredentialStore<T>(ctx: HelperContext, create: boolean, fn: (store: CredentialStore, raw: Store, box: SecretBox) => Promise<T>): Promise<T | null> {
-  const box = secretBox(ctx, create);
+  const box = await secretBox(ctx, create);
   if (!box) return null; // nothing was ever stored
+  const { CredentialStore } = await import('./credential-store.ts');
   const store = await ctx.openStore();
   try {
     return await fn(new CredentialStore(store, box), store, box);
@@ -79,7 +84,13 @@ export async function credentialGet(request: Credential, ctx: HelperContext): Pr
   return sourceAnswer(rule, request, ctx);
 }
 
+/** git credential-store ignores requests without a protocol and a host (or path): so do get, store and erase here. */
+function addressable(request: Credential): boolean {
+  return request.protocol !== '' && (request.host !== '' || request.path !== '');
+}
+
 async function storeAnswer(request: Credential, ctx: HelperContext, rule: CredentialRuleConfig | null): Promise<Answer | null> {
+  if (!addressable(request)) return null;
   const entry = await withCredentialStore(ctx, false, (store) => store.find(request));
   if (!entry) return null;
   return {
@@ -108,11 +119,11 @@ function defaultUsername(rule: CredentialRuleConfig): string {
 async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: HelperContext): Promise<SourceAnswer> {
   switch (rule.source) {
     case 'env':
-      return fromEnv(rule, ctx.env);
+      return (await import('./sources.ts')).fromEnv(rule, ctx.env);
     case 'file':
-      return fromFile(rule);
+      return (await import('./sources.ts')).fromFile(rule);
     case 'command':
-      return fromCommand(rule, request, ctx.env);
+      return (await import('./sources.ts')).fromCommand(rule, request, ctx.env);
     case 'github-app': {
       const { githubAppCacheKey, mintInstallationToken } = await import('./github-app.ts');
       const app = rule.github_app!;
@@ -141,7 +152,8 @@ async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: 
 
 /** store: only into the encrypted store, and only for requests the store answers. */
 export async function credentialStore(request: Credential, ctx: HelperContext): Promise<boolean> {
-  if (!request.protocol || !request.host || request.password === undefined || request.ephemeral) return false;
+  // git stores only a complete credential (both username= and password= sent) and never an ephemeral one.
+  if (!addressable(request) || !request.present.username || !request.present.password || request.ephemeral) return false;
   const rules = ctx.loaded.config.credential.rule;
   if (rules.length) {
     const rule = matchRule(rules, request);
@@ -153,6 +165,8 @@ export async function credentialStore(request: Credential, ctx: HelperContext): 
 
 /** erase: only from the encrypted store; minted credentials simply expire. */
 export async function credentialErase(request: Credential, ctx: HelperContext): Promise<number> {
+  // A blank pattern would match every entry: erase nothing, as git's credential-store does.
+  if (!addressable(request)) return 0;
   const rules = ctx.loaded.config.credential.rule;
   if (rules.length) {
     const rule = matchRule(rules, request);

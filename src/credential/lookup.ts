@@ -4,7 +4,8 @@ import { GatehouseError } from '../errors.ts';
 import type { Env } from '../config/paths.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
 import { registerSecret } from '../log/redact.ts';
-import { headerValue, ruleLabel, type SourceAnswer } from './sources.ts';
+import { headerValue, type SourceAnswer } from './sources.ts';
+import { ruleLabel } from './rule-label.ts';
 
 export async function lookupSecret(rule: CredentialRuleConfig, env: Env, fetchImpl: typeof fetch = fetch): Promise<SourceAnswer> {
   const lookup = rule.lookup!;

@@ -1,6 +1,7 @@
 // Short-lived credentials (GitHub App installation tokens, lookups) are cached sealed in the
 // store until shortly before they expire. Concurrent helpers wanting the same one take a lock,
 // so N simultaneous gets cause one mint, and an expired token is never handed out.
+import { GatehouseError } from '../errors.ts';
 import type { Store } from '../store/factory.ts';
 import type { SecretBox } from './encryption.ts';
 import type { SourceAnswer } from './sources.ts';
@@ -33,6 +34,7 @@ export async function cachedMint(
     if (again) return again;
     const minted = await mint();
     const expiresAt = minted.expiresAt ?? now() + 300;
+    if (expiresAt <= now()) throw new GatehouseError('the credential minted has already expired (is the clock of this machine or the issuer wrong?)');
     const ttlMs = Math.max(1, (expiresAt - options.refreshBeforeSeconds - now()) * 1000);
     await kv.set(cacheKey, { sealed: box.seal(minted.password, cacheKey), expiresAt } satisfies CachedMint, ttlMs);
     return { password: minted.password, expiresAt };

@@ -6,7 +6,10 @@ import type { Readable } from 'node:stream';
 export const MAX_LINE_BYTES = 65_535;
 export const MAX_REQUEST_BYTES = 1_048_576;
 
-export type CredentialAttributes = Map<string, string[]>;
+/** Values by key (keys ending in [] are arrays), and every line in the order it came: url= resets fields, so order matters. */
+export class CredentialAttributes extends Map<string, string[]> {
+  readonly lines: Array<[string, string]> = [];
+}
 
 export class CredentialProtocolError extends Error {
   constructor(message: string) {
@@ -18,15 +21,18 @@ export class CredentialProtocolError extends Error {
 /** Parses one request already read as text. Keys ending in [] are arrays; others keep the last value. */
 export function parseCredentialRequest(text: string): CredentialAttributes {
   if (text.includes('\0')) throw new CredentialProtocolError('credential request contains a NUL byte');
-  const attributes: CredentialAttributes = new Map();
+  const attributes = new CredentialAttributes();
   for (const rawLine of text.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line === '') break;
+    // A carriage return inside a value could forge a line for a helper that splits on it (git's credential.protectProtocol).
+    if (line.includes('\r')) throw new CredentialProtocolError('credential request value contains a carriage return');
     if (Buffer.byteLength(line) > MAX_LINE_BYTES) throw new CredentialProtocolError('credential request line is too long');
     const eq = line.indexOf('=');
     if (eq <= 0) throw new CredentialProtocolError(`credential request line without a key: expected key=value`);
     const key = line.slice(0, eq);
     const value = line.slice(eq + 1);
+    attributes.lines.push([key, value]);
     if (key.endsWith('[]')) {
       const name = key.slice(0, -2);
       // An empty value resets the array, as git does.

@@ -5,7 +5,6 @@ import { loadConfig } from '../config/load.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
-import { openConfiguredStore } from '../store/open-configured.ts';
 import { credentialErase, credentialGet, credentialStore, type HelperContext } from './helper.ts';
 import { CredentialProtocolError, formatCredentialResponse, readCredentialRequest } from './protocol.ts';
 import { fromAttributes } from './request.ts';
@@ -23,7 +22,8 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
   try {
     const request = fromAttributes(await readCredentialRequest(io.stdin));
     const loaded = loadConfig({ env: io.env, cwd: io.cwd });
-    const ctx: HelperContext = { loaded, env: io.env, openStore: () => openConfiguredStore(loaded, io.env) };
+    // The store (SQLite or Redis) loads only when a request reaches it.
+    const ctx: HelperContext = { loaded, env: io.env, openStore: async () => (await import('../store/open-configured.ts')).openConfiguredStore(loaded, io.env) };
     if (action === 'get') {
       const answer = await credentialGet(request, ctx);
       if (!answer) return 0;

@@ -9,6 +9,8 @@ import type { Env } from '../config/paths.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
 import { registerSecret } from '../log/redact.ts';
 import type { Credential } from './request.ts';
+import { ruleLabel } from './rule-label.ts';
+
 
 export interface SourceAnswer {
   password: string;
@@ -35,11 +37,16 @@ export function fromFile(rule: CredentialRuleConfig): SourceAnswer {
 export function fromCommand(rule: CredentialRuleConfig, request: Credential, env: Env): Promise<SourceAnswer> {
   const [program, ...args] = rule.command!;
   return new Promise((resolve, reject) => {
-    const child = spawn(program!, args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so a timeout ends whatever it started too (a shell's children hold the pipes).
+    const child = spawn(program!, args, { env: { ...env, GIT_TERMINAL_PROMPT: '0' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
       reject(new GatehouseError(`rule ${ruleLabel(rule)}: command did not answer within ${rule.timeout_seconds} s`));
     }, rule.timeout_seconds * 1000);
     child.stdout.on('data', (c: Buffer) => {
@@ -70,6 +77,3 @@ export function headerValue(value: string, env: Env, what: string): string {
   return SECRET_REF_PATTERN.test(value) ? resolveSecretRef(value, env, what) : value;
 }
 
-export function ruleLabel(rule: CredentialRuleConfig): string {
-  return rule.name || `${rule.protocol}://${rule.host}${rule.path ? `/${rule.path}` : ''}`;
-}

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { GatehouseError } from '../errors.ts';
-import { assertPrivateFile, writePrivateFile } from '../config/private-files.ts';
+import { assertPrivateFile, createPrivateFileOnce } from '../config/private-files.ts';
 import { registerSecret } from '../log/redact.ts';
 
 export const SIGNING_KEY_FILE = 'token-signing.key';
@@ -31,7 +31,7 @@ export function loadSigningKey(stateDir: string, create = true): Uint8Array {
   const file = join(stateDir, SIGNING_KEY_FILE);
   if (!existsSync(file)) {
     if (!create) throw new GatehouseError(`no token signing key at ${file}`, { hint: 'mint a token first (gatehouse token mint) to create it' });
-    writePrivateFile(file, `${randomBytes(32).toString('base64')}\n`);
+    createPrivateFileOnce(file, `${randomBytes(32).toString('base64')}\n`);
   }
   assertPrivateFile(file, 'token signing key');
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

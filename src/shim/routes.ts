@@ -7,6 +7,7 @@ import type { Env } from '../config/paths.ts';
 import type { ShimRouteConfig } from '../config/schema.ts';
 import { resolveSecretRef, SECRET_REF_PATTERN } from '../config/secret-ref.ts';
 import { credentialGet, RULE_ENV, type HelperContext } from '../credential/helper.ts';
+import { blankCredential } from '../credential/request.ts';
 import type { Store } from '../store/factory.ts';
 
 export interface Route {
@@ -58,7 +59,7 @@ async function buildRoute(config: ShimRouteConfig, loaded: LoadedConfig, env: En
     const rule = loaded.config.credential.rule.find((r) => r.name === config.credential);
     if (!rule) throw new GatehouseError(`${where}: no [[credential.rule]] named ${config.credential}`);
     const ctx: HelperContext = { loaded, env: { ...env, [RULE_ENV]: rule.name }, openStore: store };
-    const request = { protocol: config.upstream.split(':')[0]!, host: new URL(config.upstream).host, path: '', username: '', password: '', passwordExpiryUtc: '', oauthRefreshToken: '', wwwauth: [], capability: [], authtype: '', credential: '', ephemeral: false, state: [] };
+    const request = blankCredential({ protocol: config.upstream.split(':')[0]!, host: new URL(config.upstream).host });
     const ask = async () => {
       const answer = await credentialGet(request, ctx);
       if (!answer?.password) throw new GatehouseError(`${where}: credential rule ${rule.name} gave no secret`);

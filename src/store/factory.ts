@@ -89,7 +89,11 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
 }
 
 async function openRedisStore(options: StoreOptions): Promise<Store> {
-  const { createClient, default: KeyvRedis } = await import('@keyv/redis');
+  const redis = await import('@keyv/redis');
+  const { createClient } = redis;
+  // In the single executable the Redis client is a chunk of its own, loaded as CommonJS, whose
+  // default export arrives one level down.
+  const KeyvRedis = (typeof redis.default === 'function' ? redis.default : (redis.default as unknown as { default: typeof redis.default }).default);
   const url = new URL(options.url);
   const location = `${url.protocol}//${url.host}${url.pathname}`;
   const connectTimeout = options.connectTimeoutMs ?? 3000;
