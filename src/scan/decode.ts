@@ -10,33 +10,96 @@ export interface EncodedSegment {
   decoded: string;
 }
 
-const BASE64 = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
-const HEX = /\b(?:[0-9a-fA-F]{2}){16,}\b/g;
-const PERCENT = /[\w.~+\-:=@/]*%[0-9A-Fa-f]{2}(?:[\w.~+\-:=@/]|%[0-9A-Fa-f]{2})*/g;
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
+const URL_CHAR = /[\w.~+\-:=@/%]/;
+
+// Character classes for the one-pass run finder: 1 base64 alphabet (standard and url-safe),
+// 2 letter or digit, 4 hex digit, 8 digit or + or / (what encoded data has and identifiers lack).
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9+/_-]/.test(ch)) CLASS[c]! |= 1;
+  if (/[A-Za-z0-9]/.test(ch)) CLASS[c]! |= 2;
+  if (/[0-9a-fA-F]/.test(ch)) CLASS[c]! |= 4;
+  if (/[0-9+/]/.test(ch)) CLASS[c]! |= 8;
+}
+const EQUALS = 61;
 
 export function findEncodedSegments(text: string): EncodedSegment[] {
   const out: EncodedSegment[] = [];
-  collect(text, BASE64, 'base64', decodeBase64, out);
-  collect(text, HEX, 'hex', decodeHex, out);
-  if (text.includes('%')) collect(text, PERCENT, 'percent', decodePercent, out);
+  collectRuns(text, out);
+  if (text.includes('%')) collectPercent(text, out);
   return out;
 }
 
-function collect(text: string, pattern: RegExp, encoding: EncodedSegment['encoding'], decode: (s: string) => string | null, out: EncodedSegment[]): void {
-  pattern.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = pattern.exec(text)) !== null) {
-    const decoded = decode(m[0]);
-    if (decoded !== null && decoded !== m[0] && isMostlyText(decoded)) {
-      out.push({ start: m.index, end: m.index + m[0].length, encoding, decoded });
+/**
+ * Base64 runs (24+ characters, optionally = padded) and hex runs (32+ hex digits between
+ * non-alphanumerics), found in one pass over the text. Written by hand: the equivalent regexes
+ * retried from every position inside every long identifier and were most of the scanner's time.
+ */
+function collectRuns(text: string, out: EncodedSegment[]): void {
+  let b64Start = -1;
+  let b64Marked = false;
+  let alnumStart = -1;
+  let allHex = true;
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? text.charCodeAt(i) : 0;
+    const cls = c < 128 ? CLASS[c]! : 0;
+    if (cls & 2) {
+      if (alnumStart === -1) {
+        alnumStart = i;
+        allHex = true;
+      }
+      if (!(cls & 4)) allHex = false;
+    } else if (alnumStart !== -1) {
+      // A hex run must not touch letters or digits on either side.
+      if (allHex && i - alnumStart >= 32 && (i - alnumStart) % 2 === 0) addSegment(text, alnumStart, i, 'hex', decodeHex, out);
+      alnumStart = -1;
+    }
+    if (cls & 1) {
+      if (b64Start === -1) {
+        b64Start = i;
+        b64Marked = false;
+      }
+      if (cls & 8) b64Marked = true;
+    } else if (b64Start !== -1) {
+      let end = i;
+      while (end < length && end - i < 2 && text.charCodeAt(end) === EQUALS) end++;
+      // Encoded data comes in whole 4-character groups (or padded) and has digits or +/;
+      // identifiers and words seldom pass both, and are not worth decoding.
+      if (i - b64Start >= 24 && b64Marked && (end > i || (i - b64Start) % 4 === 0)) addSegment(text, b64Start, end, 'base64', decodeBase64, out);
+      b64Start = -1;
     }
   }
 }
 
+function addSegment(text: string, start: number, end: number, encoding: EncodedSegment['encoding'], decode: (s: string) => string | null, out: EncodedSegment[]): void {
+  const raw = text.slice(start, end);
+  const decoded = decode(raw);
+  if (decoded !== null && decoded !== raw && isMostlyText(decoded)) out.push({ start, end, encoding, decoded });
+}
+
+/** Percent-encoded runs: found from their escapes (rare) rather than by scanning every word. */
+function collectPercent(text: string, out: EncodedSegment[]): void {
+  PERCENT_ESCAPE.lastIndex = 0;
+  let covered = -1;
+  let m: RegExpExecArray | null;
+  while ((m = PERCENT_ESCAPE.exec(text)) !== null) {
+    if (m.index < covered) continue;
+    let start = m.index;
+    while (start > 0 && URL_CHAR.test(text[start - 1]!)) start--;
+    let end = m.index + 3;
+    while (end < text.length && URL_CHAR.test(text[end]!)) end++;
+    covered = end;
+    const segment = text.slice(start, end);
+    const decoded = decodePercent(segment);
+    if (decoded !== null && decoded !== segment && isMostlyText(decoded)) out.push({ start, end, encoding: 'percent', decoded });
+    PERCENT_ESCAPE.lastIndex = end;
+  }
+}
+
 function decodeBase64(s: string): string | null {
-  // A run of letters only (an identifier, a word) is not base64 worth decoding.
-  // (Two separate tests: /[A-Z].*[a-z]/ backtracks quadratically on long one-case runs.)
-  if (!/[0-9+/_=-]/.test(s) && !(/[A-Z]/.test(s) && /[a-z]/.test(s))) return null;
   return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
 }
 
