@@ -16,8 +16,10 @@ export interface FileChange {
   blobs: string;
   binary: boolean;
   deleted: boolean;
-  /** Contents of the added lines, without their diff prefix. */
-  added: Buffer[];
+  /** The added lines without their diff prefix, joined by newlines (set when the file is complete). */
+  text: string;
+  /** How many lines were added. */
+  addedLines: number;
   /** 1-based line number in the new file of each added line. */
   lineNumbers: number[];
   addedBytes: number;
@@ -50,6 +52,8 @@ export class PatchParser {
   private remainingParent: number[] = [];
   private remainingResult = 0;
   private newLine = 0;
+  private bytes: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
   private readonly handlers: PatchHandlers;
   private readonly maxFileBytes: number;
 
@@ -105,7 +109,8 @@ export class PatchParser {
       blobs: '',
       binary: false,
       deleted: false,
-      added: [],
+      text: '',
+      addedLines: 0,
       lineNumbers: [],
       addedBytes: 0,
       incomplete: null,
@@ -198,13 +203,35 @@ export class PatchParser {
       file.incomplete = `added content exceeds ${this.maxFileBytes} bytes`;
       return;
     }
-    file.added.push(content);
+    // Bytes go into one reused buffer rather than a Buffer object per line: history has millions
+    // of lines, and per-line objects were most of the scanner's memory and garbage.
+    this.append(content);
     file.lineNumbers.push(lineNumber);
+    file.addedLines++;
     file.addedBytes += content.length + 1;
   }
 
+  private append(content: Buffer): void {
+    const need = this.used + content.length + 1;
+    if (need > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    content.copy(this.bytes, this.used);
+    this.used += content.length;
+    this.bytes[this.used++] = 0x0a;
+  }
+
   private flushFile(): void {
-    if (this.file) this.handlers.file(this.file);
+    if (this.file) {
+      // Without the newline after the last line.
+      this.file.text = this.used ? this.bytes.toString('utf8', 0, this.used - 1) : '';
+      this.handlers.file(this.file);
+    }
+    this.used = 0;
+    // Do not keep a huge buffer around after one huge file.
+    if (this.bytes.length > 4 * 1024 * 1024) this.bytes = Buffer.allocUnsafe(64 * 1024);
     this.file = null;
   }
 }

@@ -160,7 +160,7 @@ async function processFiles(files: FileChange[], scanner: Scanner, result: ScanR
       result.notScanned.push({ path: change.path, commit: change.commit, reason: change.incomplete });
       continue;
     }
-    if (change.added.length === 0 && pathFindings.length === 0) continue;
+    if (change.addedLines === 0 && pathFindings.length === 0) continue;
     const key = scanner.cache && change.blobs ? scanner.cacheKey(change.path, change.blobs) : null;
     let found: Finding[] | null = null;
     if (key) {
@@ -171,8 +171,7 @@ async function processFiles(files: FileChange[], scanner: Scanner, result: ScanR
       }
     }
     if (!found) {
-      const text = joinLines(change.added);
-      found = change.added.length ? scanner.scanText(text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
+      found = change.addedLines ? scanner.scanText(change.text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
       if (key) await scanner.cache!.set(key, found.map(stripCommitFields));
     }
     found.push(...pathFindings);
@@ -204,18 +203,6 @@ async function scanTag(oid: string, catFile: CatFileBatch, scanner: Scanner, res
   for (const f of findings) f.Fingerprint = fingerprint(f);
   result.findings.push(...findings);
 }
-
-function joinLines(lines: Buffer[]): string {
-  if (lines.length === 1) return lines[0]!.toString('utf8');
-  const parts: Buffer[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (i) parts.push(NEWLINE);
-    parts.push(lines[i]!);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
-const NEWLINE = Buffer.from('\n');
 
 /** Annotated tag objects in a repository (for --all scans). */
 export async function listTagObjects(repo: string, env: NodeJS.ProcessEnv): Promise<string[]> {
