@@ -13,9 +13,11 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-export const CHUNKS = ['cli', 'credential', 'pre-receive', 'access-hook'] as const;
+export const CHUNKS = ['cli', 'credential', 'pre-receive', 'access-hook', 'redis'] as const;
+/** Packages that are chunks of their own: the role chunks reach them through sea-main's require. */
+export const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis' };
 
-export async function bundle(entry: string, outfile: string): Promise<void> {
+export async function bundle(entry: string, outfile: string, external: string[] = []): Promise<void> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -37,7 +39,7 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
     // import() of a built-in becomes require(): compiled chunks have no ES module loader.
     supported: { 'dynamic-import': false },
     // bun:sqlite is referenced by optional code paths of keyv adapters that never run under Node.
-    external: ['bun:sqlite'],
+    external: ['bun:sqlite', ...external],
   });
 }
 
@@ -89,7 +91,8 @@ async function main(): Promise<void> {
   await Promise.all(
     CHUNKS.map(async (chunk) => {
       const file = join(dist, 'chunks', `${chunk}.cjs`);
-      await bundle(join(root, 'src/chunks', `${chunk}.ts`), file);
+      const shared = Object.entries(SHARED_CHUNKS).filter(([, name]) => name !== chunk).map(([pkg]) => pkg);
+      await bundle(join(root, 'src/chunks', `${chunk}.ts`), file, shared);
       codeCache(file, join(dist, 'chunks', `${chunk}.cache`));
       assets[`${chunk}.cjs`] = file;
       assets[`${chunk}.cache`] = join(dist, 'chunks', `${chunk}.cache`);
