@@ -31,6 +31,24 @@ interface Agents {
   https: HttpsAgent;
 }
 
+/**
+ * A git push in any spelling the upstream would accept: the path percent-decoded (CGI decodes
+ * PATH_INFO), and every service= value, since http-backend reads the last one and URLSearchParams.get the first.
+ */
+export function isGitPush(url: URL): boolean {
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    return true; // undecodable: refuse rather than guess what the upstream would make of it
+  }
+  if (/\/git-receive-pack(\/|$)/i.test(path)) return true;
+  return url.searchParams.getAll('service').some((s) => s.toLowerCase() === 'git-receive-pack');
+}
+
+const ACTIVE = Symbol('gatehouse.activeRequests');
+type CountedSocket = Socket & { [ACTIVE]?: number };
+
 export class ShimServer {
   readonly server: Server;
   readonly metrics = new ShimMetrics();
@@ -46,7 +64,10 @@ export class ShimServer {
       {
         maxHeaderSize: shim.max_header_bytes,
         requestTimeout: shim.request_timeout_seconds * 1000,
-        headersTimeout: 30_000,
+        // Node requires headersTimeout <= requestTimeout when the latter is set.
+        headersTimeout: shim.request_timeout_seconds > 0 ? Math.min(30_000, shim.request_timeout_seconds * 1000) : 30_000,
+        // How often Node looks for connections past those limits (its default, 30 s, would let a short limit run long).
+        connectionsCheckingInterval: 1_000,
         keepAliveTimeout: 5_000,
         insecureHTTPParser: false,
         requireHostHeader: true,
@@ -56,15 +77,25 @@ export class ShimServer {
         void this.handle(req, res);
       },
     );
-    this.server.on('connection', (socket: Socket) => socket.setTimeout(shim.idle_timeout_seconds * 1000, () => socket.destroy()));
+    // An idle client connection is closed; one waiting on the upstream is left to the upstream
+    // timer, which answers 504.
+    // (With a callback here Node leaves timed-out sockets to us instead of destroying them.)
+    this.server.setTimeout(shim.idle_timeout_seconds * 1000, (socket: CountedSocket) => {
+      if (!socket[ACTIVE]) socket.destroy();
+    });
     // CONNECT would make this an open tunnel.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"CONNECT is not allowed"}\n');
     });
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable) return socket.destroy();
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"malformed request"}\n`);
+      const [status, reason, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'headers too large']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout', 'request not received in time']
+            : [400, 'Bad Request', 'malformed request'];
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"${message}"}\n`);
     });
   }
 
@@ -107,17 +138,22 @@ export class ShimServer {
     let bytesOut = 0;
     let upstreamSeconds: number | null = null;
     this.metrics.inFlight++;
+    const socket = req.socket as CountedSocket;
+    socket[ACTIVE] = (socket[ACTIVE] ?? 0) + 1;
     res.on('close', () => {
       this.metrics.inFlight--;
+      socket[ACTIVE] = (socket[ACTIVE] ?? 1) - 1;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.record(routeName, res.statusCode, bytesIn, bytesOut, upstreamSeconds);
+      // A response that never started is logged as status 0 (the client got nothing), not 200.
+      const status = res.headersSent ? res.statusCode : 0;
+      this.metrics.record(routeName, status, bytesIn, bytesOut, upstreamSeconds);
       options.logger.info('request', {
         id: requestId,
         token: tokenId,
         route: routeName,
         method: req.method,
         path: redactQuery(req.url ?? ''),
-        status: res.statusCode,
+        status,
         bytesIn,
         bytesOut,
         ms: Math.round(seconds * 1000),
@@ -141,7 +177,7 @@ export class ShimServer {
     routeName = route.prefix;
     const method = req.method ?? 'GET';
     if (route.config.methods.length && !route.config.methods.includes(method)) return fail(405, `method ${method} is not allowed on ${route.prefix}`);
-    if (!route.config.allow_push && (url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack')) {
+    if (!route.config.allow_push && isGitPush(url)) {
       return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
     }
 
