@@ -2,7 +2,7 @@
 // config and the store, so a command that needs neither never pays for them.
 import type { ChalkInstance } from 'chalk';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
-import { createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
+import { batchingSink, createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { makeChalk } from './output.ts';
 
@@ -21,6 +21,8 @@ export interface CommandContext {
   err: ChalkInstance;
   config(): LoadedConfig;
   logger(): Logger;
+  /** For long-running servers: the same logger, with writes batched per event-loop turn. */
+  serverLogger(): Logger;
 }
 
 export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext {
@@ -40,6 +42,10 @@ export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext
         logger = createLogger({ level: flags.logLevel ?? log.level, sink: log.file ? fileSink(log.file) : io.stderr });
       }
       return logger;
+    },
+    serverLogger: () => {
+      const { log } = config().config;
+      return createLogger({ level: flags.logLevel ?? log.level, sink: batchingSink(log.file ? fileSink(log.file) : io.stderr) });
     },
   };
 }

@@ -22,7 +22,7 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
   async run(ctx, args) {
     const loaded = ctx.config();
     const gate = loaded.config.gate;
-    const logger = ctx.logger();
+    const logger = ctx.serverLogger();
     const env = ctx.io.env as NodeJS.ProcessEnv;
     const listen = args.listen ?? gate.listen;
     const store = await openConfiguredStore(loaded, ctx.io.env);

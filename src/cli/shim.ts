@@ -59,7 +59,7 @@ export const shimCommand = defineCommand<ShimArgs>({
       return results.every((r) => r.ok) ? 0 : 1;
     }
     if (!loaded.config.shim.route.length) throw new GatehouseError('no [[shim.route]] configured', { hint: 'gatehouse shim routes --preset github prints an example' });
-    const logger = ctx.logger();
+    const logger = ctx.serverLogger();
     const running = await startShim({
       loaded,
       env: ctx.io.env,

@@ -62,3 +62,30 @@ export function fileSink(path: string): LogSink {
   const fd = openSync(path, 'a', 0o600);
   return { write: (line: string) => writeSync(fd, line) };
 }
+
+/**
+ * For servers: lines are gathered and written together once per turn of the event loop, so a
+ * busy proxy makes one write per batch instead of one per request. Flushed on exit.
+ */
+export function batchingSink(inner: LogSink): LogSink {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!pending.length) return;
+    const text = pending.join('');
+    pending = [];
+    inner.write(text);
+  };
+  process.once('exit', flush);
+  return {
+    write(line: string) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+      return true;
+    },
+  };
+}
