@@ -1,7 +1,7 @@
 // git-credential-gatehouse: the credential helper role git runs as `git credential-gatehouse <action>`
 // (or `gatehouse credential <action>`). Like git's own helpers it is strict about the protocol,
 // silent on success, and says nothing when it has no answer. Secrets never reach stderr.
-import { loadConfig } from '../config/load.ts';
+import { loadConfigPreferCache } from '../config/load-fast.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
@@ -21,7 +21,7 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
   if (!ACTIONS.has(action)) return 0;
   try {
     const request = fromAttributes(await readCredentialRequest(io.stdin));
-    const loaded = loadConfig({ env: io.env, cwd: io.cwd });
+    const loaded = await loadConfigPreferCache({ env: io.env, cwd: io.cwd });
     // The store (SQLite or Redis) loads only when a request reaches it.
     const ctx: HelperContext = { loaded, env: io.env, openStore: async () => (await import('../store/open-configured.ts')).openConfiguredStore(loaded, io.env) };
     if (action === 'get') {

@@ -1,0 +1,93 @@
+// Finding and reading the config file, and the cache of validated configs, without the TOML
+// parser or the schema: the credential helper's fast path (load-fast.ts) needs only this.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GatehouseError } from '../errors.ts';
+import { gatehouseVersion } from '../version.ts';
+import { defaultPaths, type Env, type GatehousePaths } from './paths.ts';
+import { writePrivateFile } from './private-files.ts';
+import type { GatehouseConfig } from './schema.ts';
+
+export interface LoadOptions {
+  env: Env;
+  cwd: string;
+  /** --config; when given the file must exist. */
+  configPath?: string | undefined;
+  /** --state-dir; wins over state_dir in the file. */
+  stateDir?: string | undefined;
+}
+
+export interface LoadedConfig {
+  config: GatehouseConfig;
+  /** The file that was read, or null when running on embedded defaults. */
+  file: string | null;
+  stateDir: string;
+  configDir: string;
+}
+
+export interface ConfigSource {
+  file: string;
+  /** The file's text, or null when there is no file and defaults apply. */
+  text: string | null;
+  paths: GatehousePaths;
+  /** Where the validated-config cache lives. */
+  cacheDir: string;
+}
+
+export function locateConfig(options: LoadOptions): ConfigSource {
+  const paths = defaultPaths(options.env);
+  const explicit = options.configPath ?? options.env.GATEHOUSE_CONFIG;
+  const file = explicit ? resolve(options.cwd, explicit) : paths.configFile;
+  let text: string | null;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) text = null;
+    else if (code === 'ENOENT') {
+      throw new GatehouseError(`config file ${file} does not exist`, {
+        hint: 'check the --config path, or leave it out to run on defaults',
+      });
+    } else throw new GatehouseError(`cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  const cacheDir = options.stateDir ? resolve(options.cwd, options.stateDir) : options.env.GATEHOUSE_STATE_DIR || paths.stateDir;
+  return { file, text, paths, cacheDir };
+}
+
+export function finishLoaded(source: ConfigSource, config: GatehouseConfig, options: LoadOptions): LoadedConfig {
+  const stateDirSetting = options.stateDir ?? (config.state_dir || options.env.GATEHOUSE_STATE_DIR || '');
+  const stateDir = stateDirSetting ? resolve(options.cwd, stateDirSetting) : source.paths.stateDir;
+  return { config, file: source.text === null ? null : source.file, stateDir, configDir: source.paths.configDir };
+}
+
+const CACHE_FILE = 'config-cache.json';
+
+/**
+ * The validated config of a file's exact text, kept in the state dir: git runs the credential
+ * helper on every operation, and parsing plus validating cost more than the rest of a get. The key
+ * is the gatehouse version, the path and the text itself (config files are small), so any edit or
+ * upgrade misses. Written only into a state dir that already exists, 0600.
+ */
+function cacheKey(source: ConfigSource): string {
+  return `${gatehouseVersion()}\0${source.file}\0${source.text ?? '(defaults)'}`;
+}
+
+export function readCachedConfig(source: ConfigSource): GatehouseConfig | null {
+  try {
+    const cached = JSON.parse(readFileSync(join(source.cacheDir, CACHE_FILE), 'utf8')) as { key: string; config: GatehouseConfig };
+    return cached.key === cacheKey(source) ? cached.config : null;
+  } catch {
+    return null; // no cache yet, or unreadable: validate
+  }
+}
+
+export function writeCachedConfig(source: ConfigSource, config: GatehouseConfig): GatehouseConfig {
+  if (existsSync(source.cacheDir)) {
+    try {
+      writePrivateFile(join(source.cacheDir, CACHE_FILE), JSON.stringify({ key: cacheKey(source), config }));
+    } catch {
+      // a cache that cannot be written only costs time
+    }
+  }
+  return config;
+}
