@@ -6,7 +6,7 @@ import { Keyv } from 'keyv';
 import { GatehouseError, errorMessage } from '../errors.ts';
 import { ensurePrivateDir } from '../config/private-files.ts';
 import { LockManager } from './lock.ts';
-import { SqliteKeyvAdapter } from './sqlite-adapter.ts';
+import { SqliteKeyvAdapter, sweepExpired } from './sqlite-adapter.ts';
 import { SqliteLockBackend } from './sqlite-lock.ts';
 import { RedisLockBackend, type RedisCommands } from './redis-lock.ts';
 
@@ -62,18 +62,23 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
   }
   const db = new DatabaseSync(file, { timeout: 10_000 });
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
-  const adapter = new SqliteKeyvAdapter(db);
-  const locks = new LockManager(new SqliteLockBackend(db));
+  // The credential helper opens the store on most git operations and usually only reads: the
+  // lock table and the sweep of expired rows (a write) are set up only when needed.
+  let locks: LockManager | undefined;
+  let wrote = false;
   const views = new Map<string, Keyv>();
   return {
     kind: 'sqlite',
     location: file,
-    locks,
+    get locks() {
+      wrote = true;
+      return (locks ??= new LockManager(new SqliteLockBackend(db)));
+    },
     namespace(name) {
       let view = views.get(name);
       if (!view) {
         // Each namespace needs its own adapter object, since keyv writes its namespace onto it.
-        view = new Keyv({ store: new SqliteKeyvAdapter(db), namespace: `${options.prefix}/${name}`, throwOnErrors: true });
+        view = new Keyv({ store: new SqliteKeyvAdapter(db, Date.now, () => (wrote = true)), namespace: `${options.prefix}/${name}`, throwOnErrors: true });
         views.set(name, view);
       }
       return view;
@@ -82,7 +87,7 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      adapter.sweepExpired();
+      if (wrote) sweepExpired(db);
       db.close();
     },
   };

@@ -17,10 +17,12 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   };
 
   private readonly now: () => number;
+  private readonly onWrite: () => void;
 
-  constructor(db: DatabaseSync, now: () => number = Date.now) {
+  constructor(db: DatabaseSync, now: () => number = Date.now, onWrite: () => void = () => {}) {
     super();
     this.now = now;
+    this.onWrite = onWrite;
     this.opts = { table: 'keyv' };
     db.exec(`CREATE TABLE IF NOT EXISTS keyv (
       key TEXT PRIMARY KEY,
@@ -49,6 +51,7 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   }
 
   async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    this.onWrite();
     const expires = typeof ttl === 'number' && ttl > 0 ? this.now() + ttl : null;
     this.statements.set.run(key, typeof value === 'string' ? value : JSON.stringify(value), expires);
     return true;
@@ -74,5 +77,14 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   /** Drops expired rows; called opportunistically, never on a hot path. */
   sweepExpired(): number {
     return Number(this.statements.sweep.run(this.now()).changes);
+  }
+}
+
+/** Drops expired rows of every namespace (after a session that wrote, so the table stays small). */
+export function sweepExpired(db: DatabaseSync, now = Date.now()): number {
+  try {
+    return Number(db.prepare('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= ?').run(now).changes);
+  } catch {
+    return 0; // no keyv table yet (only locks were used)
   }
 }
