@@ -8,15 +8,14 @@
 //      with a --file; no target, for scale.
 // The GitHub API stand-in runs in a worker thread: the timing loop blocks the main thread.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { credentialSandbox, writeConfig } from '../test/helpers/credential.ts';
 import { generateAppKeys, githubAppRule, startGithubStandIn, writePrivateKey } from '../test/helpers/github-standin.ts';
-import { makeSingleExecutable } from '../scripts/build.ts';
-import { printTable, timeCommands, type Subject } from './measure.ts';
+import { buildFloorBinary, printTable, timeCommands, type Subject } from './measure.ts';
 
 const APP_ID = 4242;
 const INSTALLATION_ID = 99;
@@ -55,12 +54,7 @@ function runAsync(file: string, args: string[], env: NodeJS.ProcessEnv, input: s
 
 async function main(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const cache = join(root, 'bench/.cache');
-  mkdirSync(cache, { recursive: true });
-  const floorScript = join(cache, 'floor.cjs');
-  writeFileSync(floorScript, 'process.stdout.write("x\\n");\n');
-  const floor = join(cache, 'floor');
-  makeSingleExecutable(floorScript, floor);
+  const floor = buildFloorBinary();
 
   const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-cred-'));
   const keys = generateAppKeys();

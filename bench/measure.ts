@@ -1,6 +1,10 @@
 // Timing helpers for benchmarks: commands run round-robin so machine noise hits each alike,
 // and results are reported as ratios to a baseline measured in the same run.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeSingleExecutable } from '../scripts/build.ts';
 
 export interface Subject {
   name: string;
@@ -53,4 +57,15 @@ export function printTable(title: string, timings: Timing[], baseline: string, t
     process.stdout.write(`${t.name.padEnd(44)} ${t.medianMs.toFixed(1).padStart(7)}ms ${t.p90Ms.toFixed(1).padStart(7)}ms ${ratio.toFixed(2).padStart(6)}x  ${verdict}\n`);
   }
   return allMet;
+}
+
+/** The floor every startup ratio is taken against: a single executable, built like gatehouse, whose script only prints. */
+export function buildFloorBinary(): string {
+  const cache = fileURLToPath(new URL('.cache', import.meta.url));
+  mkdirSync(cache, { recursive: true });
+  const script = join(cache, 'floor.cjs');
+  writeFileSync(script, 'process.stdout.write("x\\n");\n');
+  const floor = join(cache, 'floor');
+  makeSingleExecutable(script, floor);
+  return floor;
 }

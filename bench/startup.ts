@@ -1,22 +1,14 @@
 // npm run bench:startup: how close the binary's start is to the floor of any Node single
 // executable. Targets (issue 3): credential fast path <= 1.3x the floor, --version <= 1.5x.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeSingleExecutable } from '../scripts/build.ts';
-import { printTable, timeCommands } from './measure.ts';
+import { buildFloorBinary, printTable, timeCommands } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const binary = join(root, 'dist/gatehouse');
-const cache = join(root, 'bench/.cache');
-mkdirSync(cache, { recursive: true });
-
-// The floor: a single executable built the same way whose script only prints.
-const floorScript = join(cache, 'floor.cjs');
-writeFileSync(floorScript, 'process.stdout.write("x\\n");\n');
-const floor = join(cache, 'floor');
-makeSingleExecutable(floorScript, floor);
+const floor = buildFloorBinary();
 
 const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 const helper = join(work, 'git-credential-gatehouse');
