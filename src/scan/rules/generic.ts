@@ -98,7 +98,8 @@ export const NOT_LITERAL = [
   String.raw`^_{0,2}(?:[A-Z]{1,4}[a-z]{2,}\d?|[A-Z]{2,5}\d{1,2}(?=[A-Z][a-z])){2,}(?:[A-Z][a-z]|ID|T)?[.:]?$`,
   String.raw`\|(?:None|null|undefined)$|^(?:None|null|undefined)\|`, // type unions: ABCTuplet|None
   String.raw`^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$`,
-  String.raw`^[A-Za-z_$][A-Za-z_$]*(?:\d{1,6}[A-Za-z_$]*)?(?:(?:\.|::|->|:)[A-Za-z_$][A-Za-z_$]*(?:\d{1,6}[A-Za-z_$]*)?)+[.:]?$`,
+  // member paths, also negated: config.db.password, !!request.withCredentials
+  String.raw`^!{0,2}[A-Za-z_$][A-Za-z_$]*(?:\d{1,6}[A-Za-z_$]*)?(?:(?:\.|::|->|:)[A-Za-z_$][A-Za-z_$]*(?:\d{1,6}[A-Za-z_$]*)?)+[.:]?$`,
   // Slugs, hostnames, key paths, e-mail addresses: auth-request-type/it, .credential, sql-component.googleapis.com
   String.raw`^\.?[a-z][a-z\-_./:]*$`,
   String.raw`^(?:[a-z0-9\-]+\.)+(?:com|org|net|io|dev|app|cloud|internal|local|co|ai|gov|edu)$`,
@@ -273,6 +274,7 @@ export const rules: RuleSpec[] = [
       '<add key="ClientSecret" value="' + 'Gh7~Qp2.Lm9_Vx4-Zt8" />',
     ],
     fps: [
+      'xhr.withCredentials = !!request.withCredentials;',
       'client_secret: ${CLIENT_SECRET}',
       '"client_secret": "your-client-secret"',
       'secret: my-secret-name',
