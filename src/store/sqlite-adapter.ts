@@ -13,7 +13,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
     delete: StatementSync;
     clearNamespace: StatementSync;
     clearAll: StatementSync;
-    sweep: StatementSync;
   };
 
   private readonly now: () => number;
@@ -36,7 +35,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
       // keyv prefixes keys with "namespace:"; range bounds avoid LIKE's wildcard pitfalls.
       clearNamespace: db.prepare('DELETE FROM keyv WHERE key >= ? AND key < ?'),
       clearAll: db.prepare('DELETE FROM keyv'),
-      sweep: db.prepare('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= ?'),
     };
   }
 
@@ -72,11 +70,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
     } else {
       this.statements.clearAll.run();
     }
-  }
-
-  /** Drops expired rows; called opportunistically, never on a hot path. */
-  sweepExpired(): number {
-    return Number(this.statements.sweep.run(this.now()).changes);
   }
 }
 
