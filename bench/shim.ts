@@ -13,13 +13,12 @@
 // 127.0.0.1 and every run is bounded in time. Needs wrk and nginx (Debian: wrk, nginx-light).
 // The upstream secret is fake; it reaches the shim through its environment and nginx through
 // its config file in the temporary directory.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitForPort } from '../test/helpers/net.ts';
+import { freePort, waitForPort } from '../test/helpers/net.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const binary = join(root, 'dist/gatehouse');
@@ -35,17 +34,6 @@ function which(name: string): string | null {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 /** Runs a command to completion (async, bounded); returns its output. */

@@ -4,11 +4,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { runGit } from '../git/run.ts';
+import { freePort, waitForPort } from '../net/ports.ts';
 import { createLogger } from '../log/logger.ts';
 import { SupervisedDaemon } from './daemon.ts';
 import { addMirror, mirrorsDir } from './mirrors.ts';
@@ -123,32 +123,4 @@ function gitPush(cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; o
     child.stderr.on('data', (c: Buffer) => (output += c));
     child.on('close', (code) => resolve({ code: code ?? -1, output }));
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`git daemon did not start listening on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -1,6 +1,5 @@
 // Starts a real redis-server on a free loopback port for one test file, and stops it after.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export interface RedisServer {
   url: string;
@@ -13,16 +12,8 @@ export function redisServerPath(): string | null {
   return found.status === 0 ? found.stdout.trim() : null;
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from '../../src/net/ports.ts';
+import { freePort } from '../../src/net/ports.ts';
 
 export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
   const binary = redisServerPath();
