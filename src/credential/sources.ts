@@ -1,9 +1,7 @@
 // Where a rule's secret comes from. Every value read is registered with the redactor before it
 // is returned, so no later log line or error can carry it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { GatehouseError, errorMessage } from '../errors.ts';
-import { assertPrivateFile } from '../config/private-files.ts';
 import { resolveSecretRef, SECRET_REF_PATTERN } from '../config/secret-ref.ts';
 import type { Env } from '../config/paths.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
@@ -18,19 +16,13 @@ export interface SourceAnswer {
   expiresAt?: number;
 }
 
+// env and file rules are secret references under another spelling: one reader, one set of checks.
 export function fromEnv(rule: CredentialRuleConfig, env: Env): SourceAnswer {
-  const value = env[rule.env!];
-  if (!value) throw new GatehouseError(`rule ${ruleLabel(rule)}: environment variable ${rule.env} is unset or empty`);
-  registerSecret(value);
-  return { password: value };
+  return { password: resolveSecretRef(`env:${rule.env}`, env, `rule ${ruleLabel(rule)}`) };
 }
 
 export function fromFile(rule: CredentialRuleConfig): SourceAnswer {
-  assertPrivateFile(rule.file!, `rule ${ruleLabel(rule)}: secret file`);
-  const value = readFileSync(rule.file!, 'utf8').replace(/\r?\n$/, '');
-  if (!value) throw new GatehouseError(`rule ${ruleLabel(rule)}: secret file ${rule.file} is empty`);
-  registerSecret(value);
-  return { password: value };
+  return { password: resolveSecretRef(`file:${rule.file}`, {}, `rule ${ruleLabel(rule)}`) };
 }
 
 /** Runs the rule's program (no shell); its first stdout line is the secret. The request goes to its stdin. */
