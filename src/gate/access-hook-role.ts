@@ -1,15 +1,11 @@
 // The git daemon --access-hook role: `<hook> <service> <path> <host> <canonical-host> <ip> <port>`.
 // Exit 0 allows; anything else denies, and the first line of stdout reaches the client.
-import { join } from 'node:path';
 import { EXIT_OK, EXIT_POLICY, errorMessage } from '../errors.ts';
-import { loadConfig } from '../config/load.ts';
-import { ensurePrivateDir } from '../config/private-files.ts';
-import { createLogger, fileSink } from '../log/logger.ts';
 import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
 import type { Store } from '../store/factory.ts';
-import { openConfiguredStore } from '../store/open-configured.ts';
 import { decideAccess } from './access-hook.ts';
+import { setUpHook } from './hook-setup.ts';
 
 export async function runAccessHookRole(args: string[], io: ProcessIO): Promise<number> {
   const [service, path, host = '', , ip = ''] = args;
@@ -19,10 +15,9 @@ export async function runAccessHookRole(args: string[], io: ProcessIO): Promise<
   }
   let store: Store | null = null;
   try {
-    const loaded = loadConfig({ env: io.env, cwd: io.cwd });
-    ensurePrivateDir(loaded.stateDir);
-    const logger = createLogger({ level: loaded.config.log.level, sink: fileSink(loaded.config.log.file || join(loaded.stateDir, 'gate.log')) });
-    store = await openConfiguredStore(loaded, io.env);
+    const setup = await setUpHook(io);
+    store = setup.store;
+    const { loaded, logger } = setup;
     const decision = await decideAccess({ service, path, host, ip }, loaded, store, io.env as NodeJS.ProcessEnv, logger);
     if (decision.allow) return EXIT_OK;
     io.stdout.write(`${decision.message}\n`);
