@@ -1,6 +1,7 @@
 // gatehouse scan git [REV-RANGE...] | scan dir PATH... | scan -
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Chalk } from 'chalk';
 import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
 import { runGit } from '../git/run.ts';
@@ -152,7 +153,7 @@ function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, ru
       text = formatCsvReport(result.findings);
       break;
     default:
-      text = formatTextReport(result, args['report-path'] ? noColor : ctx.out);
+      text = formatTextReport(result, args['report-path'] ? new Chalk({ level: 0 }) : ctx.out);
   }
   if (args['report-path']) {
     writeFileSync(resolve(ctx.io.cwd, args['report-path']), text, { mode: 0o600 });
@@ -164,5 +165,3 @@ function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, ru
     if (format !== 'text') for (const n of result.notScanned) ctx.io.stderr.write(`gatehouse: not scanned: ${n.path || '(run)'}: ${n.reason}\n`);
   }
 }
-
-const noColor = new Proxy((s: string) => s, { get: () => noColor }) as unknown as CommandContext['out'];

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../../git/cat-file.ts';
 import { LineSplitter } from '../../git/line-reader.ts';
+import { runGit } from '../../git/run.ts';
 import { COMMIT_MARKER, PatchParser, type FileChange } from '../../git/patch-parser.ts';
 import { fingerprint, type Finding } from '../finding.ts';
 import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
@@ -206,7 +207,6 @@ async function scanTag(oid: string, catFile: CatFileBatch, scanner: Scanner, res
 
 /** Annotated tag objects in a repository (for --all scans). */
 export async function listTagObjects(repo: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const { runGit } = await import('../../git/run.ts');
   const { stdout } = await runGit(['for-each-ref', '--format=%(objecttype) %(objectname)', 'refs/tags'], { cwd: repo, env });
   return stdout.split('\n').filter((l) => l.startsWith('tag ')).map((l) => l.slice(4));
 }
