@@ -24,24 +24,12 @@ export function assertPrivateFile(path: string, what: string): void {
 
 /** Writes a file that only the owner can read, atomically (temp file + rename). */
 export function writePrivateFile(path: string, data: string | Uint8Array): void {
-  ensurePrivateDir(dirname(path));
-  const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(temp, 0o600);
+  const temp = writePrivateTemp(path, data);
   renameSync(temp, path);
 }
 
-/**
- * Creates a private file only if none exists yet, atomically: two processes creating the same
- * key at once end up with one key, not one each. Returns false when the file already existed.
- */
-export function createPrivateFileOnce(path: string, data: string | Uint8Array): boolean {
+/** A 0600 file next to path with data in it, flushed; the caller moves it into place. */
+function writePrivateTemp(path: string, data: string | Uint8Array): string {
   ensurePrivateDir(dirname(path));
   const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const fd = openSync(temp, 'wx', 0o600);
@@ -51,6 +39,16 @@ export function createPrivateFileOnce(path: string, data: string | Uint8Array): 
   } finally {
     closeSync(fd);
   }
+  chmodSync(temp, 0o600); // openSync's mode is filtered by the umask
+  return temp;
+}
+
+/**
+ * Creates a private file only if none exists yet, atomically: two processes creating the same
+ * key at once end up with one key, not one each. Returns false when the file already existed.
+ */
+export function createPrivateFileOnce(path: string, data: string | Uint8Array): boolean {
+  const temp = writePrivateTemp(path, data);
   try {
     linkSync(temp, path); // fails with EEXIST if another process got there first
     return true;
