@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
 import { createSecretBox, loadStoreKey } from '../credential/encryption.ts';
-import { CredentialStore } from '../credential/credential-store.ts';
+import { CredentialStore, listEntries } from '../credential/credential-store.ts';
 import { credentialGet, matchRule, type HelperContext } from '../credential/helper.ts';
 import { blankCredential, splitUrl } from '../credential/request.ts';
 import { runCredentialRole } from '../credential/role.ts';
@@ -75,8 +75,7 @@ async function list(ctx: CommandContext): Promise<number> {
   const loaded = ctx.config();
   const store = await openConfiguredStore(loaded, ctx.io.env);
   try {
-    // Listing reads only the plain metadata; no key is needed and no secret is opened.
-    const entries = await new CredentialStore(store, createSecretBox(Buffer.alloc(32))).list();
+    const entries = await listEntries(store);
     const rows = entries.map((e) => ({ protocol: e.protocol, host: e.host, path: e.path, username: e.username, expires: e.passwordExpiryUtc ? new Date(Number(e.passwordExpiryUtc) * 1000).toISOString() : null, stored: e.storedAt }));
     const rules = loaded.config.credential.rule.map((r) => ({ rule: ruleLabel(r), source: r.source }));
     if (ctx.flags.json) writeJson(ctx, { stored: rows, rules });

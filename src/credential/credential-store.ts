@@ -38,6 +38,14 @@ export function entryMatches(request: Credential, entry: Pick<StoredEntry, 'prot
   return true;
 }
 
+/** Every stored entry's plain metadata; nothing is decrypted, so no key is needed. */
+export async function listEntries(store: Store): Promise<StoredEntry[]> {
+  const kv = store.namespace(CREDENTIALS_NAMESPACE);
+  const keys = ((await kv.get(INDEX_KEY)) as string[] | undefined) ?? [];
+  const entries = await Promise.all(keys.map((k) => kv.get(k) as Promise<StoredEntry | undefined>));
+  return entries.filter((e): e is StoredEntry => e !== undefined);
+}
+
 export class CredentialStore {
   private readonly kv: Keyv;
   private readonly box: SecretBox;
@@ -50,9 +58,7 @@ export class CredentialStore {
   }
 
   async list(): Promise<StoredEntry[]> {
-    const keys = ((await this.kv.get(INDEX_KEY)) as string[] | undefined) ?? [];
-    const entries = await Promise.all(keys.map((k) => this.kv.get(k) as Promise<StoredEntry | undefined>));
-    return entries.filter((e): e is StoredEntry => e !== undefined);
+    return listEntries(this.store);
   }
 
   /** The first stored entry matching the request, opened; expired entries are skipped. */
