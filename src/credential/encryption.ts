@@ -1,6 +1,11 @@
 // AES-256-GCM for every secret gatehouse keeps in its store: a fresh 96-bit nonce per value, and
 // the entry's key as additional data so a ciphertext cannot be moved to another entry.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+//
+// Opening uses @noble/ciphers (audited, pure JS) instead of node:crypto: loading node:crypto costs
+// about 10 ms, and the credential helper opens a sealed value on nearly every git operation (a
+// stored password, a cached GitHub App token). Sealing (writes, rare) keeps node:crypto, loaded only
+// then; both produce and accept the same bytes: v1.<base64 of nonce(12) | ciphertext | tag(16)>.
+import { gcm } from '@noble/ciphers/aes.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatehouseError } from '../errors.ts';
@@ -14,10 +19,16 @@ export interface SecretBox {
   open(sealed: string, context: string): string;
 }
 
+/** node:crypto, loaded on first use (synchronously): only writes need it. */
+function nodeCrypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule('node:crypto');
+}
+
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new GatehouseError('the credential store key must be 32 bytes');
   return {
     seal(plaintext, context) {
+      const { createCipheriv, randomBytes } = nodeCrypto();
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
       cipher.setAAD(Buffer.from(context));
@@ -28,16 +39,17 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (!sealed.startsWith('v1.')) throw new GatehouseError('stored secret is in an unknown format');
       const raw = Buffer.from(sealed.slice(3), 'base64');
       if (raw.length < 28) throw new GatehouseError('stored secret is truncated');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(raw.subarray(raw.length - 16));
+      let plain: Uint8Array;
       try {
-        return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+        // noble's GCM takes ciphertext and tag together, as they are stored, and checks the tag
+        // (in constant time) before returning anything.
+        plain = gcm(key, raw.subarray(0, 12), Buffer.from(context)).decrypt(raw.subarray(12));
       } catch {
         throw new GatehouseError('a stored secret could not be decrypted: the key changed or the store was tampered with', {
           hint: 'restore the original key file, or erase the entry and store it again',
         });
       }
+      return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).toString('utf8');
     },
   };
 }
@@ -53,7 +65,7 @@ export function loadStoreKey(options: { keyFile: string; keyEnv: string; stateDi
   if (!existsSync(file)) {
     if (!options.create) return null;
     if (options.keyFile) throw new GatehouseError(`credential.key_file ${file} does not exist`, { hint: `create one: head -c 32 /dev/urandom > ${file} && chmod 600 ${file}` });
-    createPrivateFileOnce(file, randomBytes(32).toString('base64') + '\n');
+    createPrivateFileOnce(file, nodeCrypto().randomBytes(32).toString('base64') + '\n');
   }
   assertPrivateFile(file, 'credential store key');
   return decodeKey(readFileSync(file, 'utf8').trim(), file);
