@@ -1,9 +1,7 @@
 // GitHub App installation tokens: sign the app's JWT (RS256) with its private key, and ask the
 // API for an installation token narrowed to the configured repositories and permissions.
-import { createHash } from 'node:crypto';
+// jose and node:crypto load only to mint: a cached token (the usual get) needs neither.
 import { readFileSync } from 'node:fs';
-import { importPKCS8, SignJWT } from 'jose';
-import { createPrivateKey } from 'node:crypto';
 import { GatehouseError } from '../errors.ts';
 import { assertPrivateFile } from '../config/private-files.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
@@ -12,14 +10,19 @@ import type { SourceAnswer } from './sources.ts';
 
 type AppConfig = NonNullable<CredentialRuleConfig['github_app']>;
 
+/**
+ * The mint cache's key: everything that narrows the token, in a canonical order. Plain text
+ * rather than a hash, so a cache hit does not load node:crypto; none of it is secret.
+ */
 export function githubAppCacheKey(app: AppConfig): string {
-  const narrowed = JSON.stringify([String(app.app_id), app.installation_id, [...app.repositories].sort(), Object.entries(app.permissions).sort(), app.api_url]);
-  return `github-app:${createHash('sha256').update(narrowed).digest('hex').slice(0, 32)}`;
+  const permissions = Object.entries(app.permissions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `github-app:${JSON.stringify([String(app.app_id), app.installation_id, [...app.repositories].sort(), permissions, app.api_url])}`;
 }
 
 export async function appJwt(app: AppConfig, now = Date.now()): Promise<string> {
   assertPrivateFile(app.private_key_file, 'GitHub App private key');
   const pem = readFileSync(app.private_key_file, 'utf8');
+  const [{ importPKCS8, SignJWT }, { createPrivateKey }] = await Promise.all([import('jose'), import('node:crypto')]);
   // GitHub hands out PKCS#1 ("BEGIN RSA PRIVATE KEY"); jose wants PKCS#8.
   const pkcs8 = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString();
   const key = await importPKCS8(pkcs8, 'RS256');

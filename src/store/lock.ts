@@ -1,6 +1,7 @@
 // Named locks with a TTL, shared by every gatehouse process that uses one store. A holder that
 // dies loses the lock when the TTL runs out; release only works for the owner that took it.
-import { randomBytes } from 'node:crypto';
+// node:crypto (about 10 ms to load) is fetched only when a lock is taken, so the credential
+// helper's reads, which import this module with the store, never load it.
 
 export interface Lock {
   readonly name: string;
@@ -36,7 +37,7 @@ export class LockManager {
 
   /** Takes the lock or returns null if it is still held by someone else after waitMs. */
   async acquire(name: string, options: AcquireOptions): Promise<Lock | null> {
-    const token = randomBytes(16).toString('hex');
+    const token = process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
     const deadline = Date.now() + (options.waitMs ?? 0);
     let delay = Math.max(5, options.retryMs ?? 25);
     for (;;) {
