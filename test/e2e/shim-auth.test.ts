@@ -117,6 +117,13 @@ describe('shim client tokens', () => {
     await assertRefused(await withToken('/api/x', token), 401, api.seen.length);
   });
 
+  it('a token used while valid is refused once it expires (verified tokens are cached only until their expiry)', async () => {
+    const { token } = await mintShimToken(box, ['/api/'], ['GET'], '4s');
+    assert.equal((await withToken('/api/x', token)).status, 200);
+    await sleep(4100);
+    await assertRefused(await withToken('/api/x', token), 401, api.seen.length);
+  });
+
   it('a revoked token: 401 from the next request on', async () => {
     const { token, jti } = await mintShimToken(box, ['/api/']);
     assert.equal((await withToken('/api/x', token)).status, 200);
