@@ -2,6 +2,8 @@
 // hops or cookies goes on, and nothing hop-specific comes back.
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+// The shim answers Expect: 100-continue itself (Node's server does), so it is not passed on.
+const ANSWERED_HERE = new Set(['expect']);
 const FORWARDED = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
 
 export interface RequestHeaderPolicy {
@@ -28,9 +30,10 @@ export function upstreamRequestHeaders(
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    if (HOP_BY_HOP.has(name) || named.has(name) || FORWARDED.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || named.has(name) || FORWARDED.has(name) || ANSWERED_HERE.has(name)) continue;
     if (name === 'authorization' || name === 'host' || name === policy.tokenHeader) continue;
     if (name === 'cookie' && policy.stripCookies) continue;
+    if (name === '__proto__') continue; // not a header anyone needs, and not a key to assign
     const prior = out[name];
     out[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
   }
@@ -43,15 +46,15 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-export function clientResponseHeaders(raw: string[]): Record<string, string | string[]> {
+/** The upstream's response headers (as undici parses them: lower-case names) minus the hop-by-hop ones. */
+export function clientResponseHeaders(parsed: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const named = new Set<string>();
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'connection') for (const n of connectionNamed(raw[i + 1])) named.add(n);
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || named.has(name)) continue;
-    const prior = out[name];
-    out[name] = prior === undefined ? raw[i + 1]! : Array.isArray(prior) ? [...prior, raw[i + 1]!] : [prior, raw[i + 1]!];
+  const connection = parsed.connection;
+  const named = connection === undefined ? null : connectionNamed(connection);
+  for (const name of Object.keys(parsed)) {
+    if (HOP_BY_HOP.has(name) || named?.has(name) || name === '__proto__') continue;
+    const value = parsed[name];
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }

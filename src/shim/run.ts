@@ -41,7 +41,7 @@ export async function startShim(options: ShimRunOptions): Promise<{ shim: ShimSe
     logger: options.logger,
     unixSocket: Boolean(socketPath),
   });
-  const shim = new ShimServer(await build(loaded));
+  const shim = new ShimServer(await build(loaded), await import('undici'));
   let address: string;
   if (socketPath) {
     rmSync(socketPath, { force: true });
@@ -77,6 +77,7 @@ export async function startShim(options: ShimRunOptions): Promise<{ shim: ShimSe
         setTimeout(() => shim.server.closeAllConnections(), 30_000).unref();
       });
       if (socketPath) rmSync(socketPath, { force: true });
+      await shim.close();
       await (store as Store).close();
     },
   };

@@ -1,17 +1,19 @@
 // The shim: a reverse proxy that strips whatever auth a client sends and injects the route's
-// real credential, streaming bodies both ways with backpressure (pipe), in the spirit of nginx in
-// front of a service: explicit header rules, bounded headers, timeouts, no open-proxy shapes.
+// real credential, streaming bodies both ways with backpressure, in the spirit of nginx in front
+// of a service: explicit header rules, bounded headers, timeouts, no open-proxy shapes. Node's
+// http server takes the clients; undici (a pool per route) talks to the upstreams, since its
+// dispatch path costs less CPU per request than http.request with an Agent.
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { Dispatcher, Pool } from 'undici';
 import { errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/factory.ts';
 import { TokenError } from '../credential/tokens.ts';
-import { authorizeClient, isLoopback } from './client-auth.ts';
+import { authorizeClient, isLoopback, VerifiedTokens } from './client-auth.ts';
 import { clientResponseHeaders, redactQuery, rewriteLocation, smugglingProblem, upstreamRequestHeaders } from './headers.ts';
 import { ShimMetrics } from './metrics.ts';
 import type { Route, RouteTable } from './routes.ts';
@@ -26,10 +28,6 @@ export interface ShimOptions {
   unixSocket: boolean;
 }
 
-interface Agents {
-  http: HttpAgent;
-  https: HttpsAgent;
-}
 
 /**
  * A git push in any spelling the upstream would accept: the path percent-decoded (CGI decodes
@@ -49,15 +47,24 @@ export function isGitPush(url: URL): boolean {
 const ACTIVE = Symbol('gatehouse.activeRequests');
 type CountedSocket = Socket & { [ACTIVE]?: number };
 
+/** undici, loaded by the caller (`await import('undici')`): a chunk of its own in the binary. */
+export type Undici = typeof import('undici');
+
 export class ShimServer {
   readonly server: Server;
+  private readonly undici: Undici;
   readonly metrics = new ShimMetrics();
   private options: ShimOptions;
-  private agents: Map<string, Agents> = new Map();
+  private pools: Map<string, Pool> = new Map();
   private ca: Buffer | undefined;
+  private verified = new VerifiedTokens();
+  /** Request ids: a random prefix per process and a counter (unique, and cheaper than a UUID each). */
+  private readonly idPrefix = randomBytes(6).toString('hex');
+  private nextId = 0;
 
-  constructor(options: ShimOptions) {
+  constructor(options: ShimOptions, undici: Undici) {
     this.options = options;
+    this.undici = undici;
     const shim = options.loaded.config.shim;
     this.ca = shim.ca_file ? readFileSync(shim.ca_file) : undefined;
     this.server = createServer(
@@ -74,7 +81,11 @@ export class ShimServer {
         joinDuplicateHeaders: false,
       },
       (req, res) => {
-        void this.handle(req, res);
+        this.handle(req, res).catch((error: unknown) => {
+          this.options.logger.error('request failed', { error: errorMessage(error) });
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal error"}\n');
+          else res.destroy();
+        });
       },
     );
     // An idle client connection is closed; one waiting on the upstream is left to the upstream
@@ -101,62 +112,72 @@ export class ShimServer {
 
   /** Swaps in a new configuration; requests in flight finish with the old one. */
   reload(options: ShimOptions): void {
-    const old = this.agents;
+    const old = this.pools;
     this.options = options;
-    this.agents = new Map();
+    this.pools = new Map();
+    this.verified = new VerifiedTokens();
     this.ca = options.loaded.config.shim.ca_file ? readFileSync(options.loaded.config.shim.ca_file) : undefined;
-    // Let pooled connections of the old routes close once idle.
+    // Let the old routes' requests finish and their pooled connections go.
+    for (const pool of old.values()) void pool.close().catch(() => {});
     setTimeout(() => {
-      for (const a of old.values()) {
-        a.http.destroy();
-        a.https.destroy();
-      }
+      for (const pool of old.values()) void pool.destroy().catch(() => {});
     }, 60_000).unref();
   }
 
-  private agentsFor(route: Route): Agents {
-    let agents = this.agents.get(route.prefix);
-    if (!agents) {
-      const maxSockets = this.options.loaded.config.shim.upstream_connections;
-      agents = {
-        http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 16) }),
-        https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 16), ...(this.ca ? { ca: this.ca } : {}) }),
-      };
-      this.agents.set(route.prefix, agents);
+  /** Closes every upstream pool (pending requests are cut). */
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => {})));
+  }
+
+  private poolFor(route: Route): Pool {
+    let pool = this.pools.get(route.prefix);
+    if (!pool) {
+      const shim = this.options.loaded.config.shim;
+      const timeout = shim.idle_timeout_seconds * 1000;
+      pool = new this.undici.Pool(route.upstream.origin, {
+        connections: shim.upstream_connections,
+        pipelining: 1,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        connectTimeout: Math.min(timeout, 10_000),
+        // undici keeps an idle connection at most this long (or what the upstream's Keep-Alive says).
+        keepAliveTimeout: 4_000,
+        ...(route.upstream.protocol === 'https:' && this.ca ? { connect: { ca: this.ca } } : {}),
+      });
+      this.pools.set(route.prefix, pool);
     }
-    return agents;
+    return pool;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const options = this.options;
     const shim = options.loaded.config.shim;
-    const requestId = randomUUID();
-    let routeName = '(none)';
-    let tokenId = '';
-    let bytesIn = 0;
-    let bytesOut = 0;
-    let upstreamSeconds: number | null = null;
-    this.metrics.inFlight++;
+    const requestId = `${this.idPrefix}-${(++this.nextId).toString(16)}`;
     const socket = req.socket as CountedSocket;
+    // What the audit line and the metrics need, filled in as the request goes.
+    const state = { route: '(none)', token: '', bytesIn: 0, bytesOut: 0, upstreamSeconds: null as number | null };
+    this.metrics.inFlight++;
     socket[ACTIVE] = (socket[ACTIVE] ?? 0) + 1;
-    res.on('close', () => {
+    let controller: Dispatcher.DispatchController | null = null;
+    res.once('close', () => {
       this.metrics.inFlight--;
       socket[ACTIVE] = (socket[ACTIVE] ?? 1) - 1;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // The client went away before the response was complete: stop the upstream exchange.
+      if (controller && !res.writableFinished) controller.abort(new Error('client closed'));
       // A response that never started is logged as status 0 (the client got nothing), not 200.
       const status = res.headersSent ? res.statusCode : 0;
-      this.metrics.record(routeName, status, bytesIn, bytesOut, upstreamSeconds);
+      this.metrics.record(state.route, status, state.bytesIn, state.bytesOut, state.upstreamSeconds);
       options.logger.info('request', {
         id: requestId,
-        token: tokenId,
-        route: routeName,
+        token: state.token,
+        route: state.route,
         method: req.method,
         path: redactQuery(req.url ?? ''),
         status,
-        bytesIn,
-        bytesOut,
-        ms: Math.round(seconds * 1000),
+        bytesIn: state.bytesIn,
+        bytesOut: state.bytesOut,
+        ms: Math.round(performance.now() - started),
       });
     });
     const fail = (status: number, error: string, extra: Record<string, unknown> = {}) => {
@@ -168,25 +189,34 @@ export class ShimServer {
     if (!target.startsWith('/')) return fail(400, 'absolute-form request targets are not accepted: this is not a forward proxy');
     const problem = smugglingProblem(req.rawHeaders, shim.max_headers);
     if (problem) return fail(400, `refused: ${problem}`);
+    // Parsed as a URL so dot segments (plain or percent-encoded) are resolved before routing.
     const url = new URL(target, 'http://shim.invalid');
-    if (url.pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    if (url.pathname === '/metrics') return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
+    const pathname = url.pathname;
+    if (pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    if (pathname === '/metrics') return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
 
-    const route = options.table.match(url.pathname);
+    const route = options.table.match(pathname);
     if (!route) return fail(404, 'no route for this path', { routes: options.table.routes.map((r) => r.prefix) });
-    routeName = route.prefix;
+    state.route = route.prefix;
     const method = req.method ?? 'GET';
     if (route.config.methods.length && !route.config.methods.includes(method)) return fail(405, `method ${method} is not allowed on ${route.prefix}`);
     if (!route.config.allow_push && isGitPush(url)) {
       return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
     }
 
-    const trusted = options.unixSocket || (shim.trust_loopback && isLoopback(req.socket.remoteAddress));
+    const trusted = options.unixSocket || (shim.trust_loopback && isLoopback(socket.remoteAddress));
     if (!trusted) {
       try {
         const header = req.headers[shim.token_header];
-        const claims = await authorizeClient({ token: Array.isArray(header) ? header[0] : header, store: options.store, key: options.signingKey, prefix: route.prefix, method });
-        tokenId = claims.jti;
+        const claims = await authorizeClient({
+          token: Array.isArray(header) ? header[0] : header,
+          store: options.store,
+          key: options.signingKey,
+          prefix: route.prefix,
+          method,
+          verified: this.verified,
+        });
+        state.token = claims.jti;
       } catch (error) {
         if (error instanceof TokenError) return fail(error.status, error.message);
         throw error;
@@ -200,50 +230,66 @@ export class ShimServer {
       options.logger.error('credential unavailable', { route: route.prefix, error: errorMessage(error) });
       return fail(502, 'the route credential is unavailable');
     }
+    // The client left while the token or the credential was being checked.
+    if (res.destroyed) return;
 
     const upstream = route.upstream;
     const headers = upstreamRequestHeaders(req.rawHeaders, { tokenHeader: shim.token_header, stripCookies: shim.strip_cookies, forwarded: shim.forwarded }, upstream, {
-      ip: req.socket.remoteAddress ?? '',
+      ip: socket.remoteAddress ?? '',
       proto: 'http',
       host: req.headers.host ?? '',
     });
     if (credential) headers[credential[0]] = credential[1];
-    const base = upstream.pathname.replace(/\/$/, '');
-    const rest = url.pathname.slice(route.prefix.length);
-    const path = `${base}/${rest}${url.search}`;
-    const secure = upstream.protocol === 'https:';
-    const agents = this.agentsFor(route);
-    const upstreamReq = (secure ? httpsRequest : httpRequest)({
-      protocol: upstream.protocol,
-      hostname: upstream.hostname,
-      port: upstream.port || (secure ? 443 : 80),
-      method,
-      path,
-      headers,
-      agent: secure ? agents.https : agents.http,
-      servername: secure ? upstream.hostname : undefined,
-    });
-    upstreamReq.setTimeout(shim.idle_timeout_seconds * 1000, () => upstreamReq.destroy(Object.assign(new Error('upstream idle timeout'), { code: 'GATEHOUSE_UPSTREAM_TIMEOUT' })));
-    upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-      options.logger.warn('upstream error', { route: route.prefix, error: error.code ?? error.message });
-      if (error.code === 'GATEHOUSE_UPSTREAM_TIMEOUT' || error.code === 'ETIMEDOUT') fail(504, 'upstream timed out', { route: route.prefix });
-      else fail(502, 'upstream unreachable', { route: route.prefix });
-    });
-    upstreamReq.on('response', (upstreamRes) => {
-      upstreamSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const out = clientResponseHeaders(upstreamRes.rawHeaders);
-      const location = out.location;
-      if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, `http://${req.headers.host ?? 'localhost'}`);
-      res.writeHead(upstreamRes.statusCode ?? 502, out);
-      upstreamRes.on('data', (chunk: Buffer) => (bytesOut += chunk.length));
-      upstreamRes.pipe(res);
-      upstreamRes.on('error', () => res.destroy());
-    });
-    req.on('data', (chunk: Buffer) => (bytesIn += chunk.length));
-    req.pipe(upstreamReq);
-    req.on('aborted', () => upstreamReq.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) upstreamReq.destroy();
-    });
+    const base = upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname;
+    const path = `${base}/${pathname.slice(route.prefix.length)}${url.search}`;
+    // A request has a body exactly when it says so (RFC 9112 6.3): only then is it streamed on.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+    let waitingForDrain = false;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: (c) => {
+        controller = c;
+        if (res.destroyed) c.abort(new Error('client closed'));
+      },
+      // Counted as undici writes it upstream (a 'data' listener of our own would start the flow
+      // before undici listens, and lose what came first).
+      onBodySent: (chunk) => void (state.bytesIn += chunk.length),
+      onResponseStart: (_c, statusCode, parsed) => {
+        state.upstreamSeconds = (performance.now() - started) / 1000;
+        const out = clientResponseHeaders(parsed as Record<string, string | string[]>);
+        const location = out.location;
+        if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, `http://${req.headers.host ?? 'localhost'}`);
+        res.writeHead(statusCode, out);
+      },
+      onResponseData: (c, chunk) => {
+        state.bytesOut += chunk.length;
+        // Backpressure: a client that reads slowly holds the upstream back.
+        if (!res.write(chunk) && !waitingForDrain) {
+          waitingForDrain = true;
+          c.pause();
+          res.once('drain', () => {
+            waitingForDrain = false;
+            c.resume();
+          });
+        }
+      },
+      onResponseEnd: () => {
+        res.end();
+      },
+      onResponseError: (_c, error: Error & { code?: string }) => {
+        if (res.destroyed) return; // the client left first: nothing to answer
+        options.logger.warn('upstream error', { route: route.prefix, error: error.code ?? error.message });
+        if (TIMEOUTS.has(error.code ?? '')) fail(504, 'upstream timed out', { route: route.prefix });
+        else fail(502, 'upstream unreachable', { route: route.prefix });
+      },
+    };
+    try {
+      this.poolFor(route).dispatch({ origin: upstream.origin, method, path, headers, body: hasBody ? req : null }, handler);
+    } catch (error) {
+      // undici refuses some requests before sending anything (a header it will not send, say).
+      handler.onResponseError!(null as never, error as Error);
+    }
   }
 }
+
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
