@@ -62,6 +62,17 @@ describe('redactText', () => {
     const text = 'fetched 42 refs from https://git.example.test/org/repo.git in 120 ms';
     assert.equal(redactText(text), text);
   });
+
+  it('leaves text with no credential keyword as it is, and still masks every shape in any case', () => {
+    for (const plain of ['/api/small', '2030-01-01T00:00:00.000Z', 'a1b2c3-2f', 'GET', '7c6284b6-d85a-40f9-8393-a6e906202c86']) {
+      assert.equal(redactText(plain), plain);
+    }
+    assert.equal(redactText('TOKEN=abcdefgh12'), `TOKEN=${REDACTED}`);
+    assert.equal(redactText('Client_Secret: abcdefgh12'), `Client_Secret: ${REDACTED}`);
+    assert.equal(redactText('HTTPS://bot:pa55word1@host/x'), `HTTPS://bot:${REDACTED}@host/x`);
+    assert.equal(redactText(`npm_${'a1B2'.repeat(9)}`), `npm_${REDACTED}`);
+    assert.equal(redactText('token abcdefgh1234'), `token ${REDACTED}`);
+  });
 });
 
 describe('redactValue', () => {
