@@ -1,11 +1,16 @@
 // AES-256-GCM for every secret gatehouse keeps in its store: a fresh 96-bit nonce per value, and
 // the entry's key as additional data so a ciphertext cannot be moved to another entry.
 //
-// Opening uses @noble/ciphers (audited, pure JS) instead of node:crypto: loading node:crypto costs
-// about 10 ms, and the credential helper opens a sealed value on nearly every git operation (a
-// stored password, a cached GitHub App token). Sealing (writes, rare) keeps node:crypto, loaded only
-// then; both produce and accept the same bytes: v1.<base64 of nonce(12) | ciphertext | tag(16)>.
-import { gcm } from '@noble/ciphers/aes.js';
+// Opening does not use node:crypto: loading it costs about 8-10 ms, and the credential helper
+// opens a sealed value on nearly every git operation (a stored password, a cached GitHub App
+// token). It uses StableLib's pure-JS AES and GCM instead, which set up 256-entry tables at load
+// (@noble/ciphers, audited, was measured first: its AES builds 64K-entry tables at import, and cost
+// the helper more than node:crypto itself). GCM checks the tag in constant time before returning
+// anything. Sealing (writes, rare) keeps node:crypto, loaded on first use. Both produce and accept
+// the same bytes, v1.<base64 of nonce(12) | ciphertext | tag(16)>, and the tests check each against
+// the other.
+import { AES } from '@stablelib/aes';
+import { GCM } from '@stablelib/gcm';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatehouseError } from '../errors.ts';
@@ -39,12 +44,11 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (!sealed.startsWith('v1.')) throw new GatehouseError('stored secret is in an unknown format');
       const raw = Buffer.from(sealed.slice(3), 'base64');
       if (raw.length < 28) throw new GatehouseError('stored secret is truncated');
-      let plain: Uint8Array;
-      try {
-        // noble's GCM takes ciphertext and tag together, as they are stored, and checks the tag
-        // (in constant time) before returning anything.
-        plain = gcm(key, raw.subarray(0, 12), Buffer.from(context)).decrypt(raw.subarray(12));
-      } catch {
+      const gcm = new GCM(new AES(key));
+      // Ciphertext and tag together, as stored; null when the tag does not match.
+      const plain = gcm.open(raw.subarray(0, 12), raw.subarray(12), Buffer.from(context));
+      gcm.clean();
+      if (!plain) {
         throw new GatehouseError('a stored secret could not be decrypted: the key changed or the store was tampered with', {
           hint: 'restore the original key file, or erase the entry and store it again',
         });
