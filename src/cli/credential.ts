@@ -73,7 +73,7 @@ async function login(ctx: CommandContext, args: CredentialArgs): Promise<number>
 
 async function list(ctx: CommandContext): Promise<number> {
   const loaded = ctx.config();
-  const store = await openConfiguredStore(loaded, ctx.io.env);
+  const store = await openConfiguredStore(loaded, ctx.io.env, { readOnly: true });
   try {
     const entries = await listEntries(store);
     const rows = entries.map((e) => ({ protocol: e.protocol, host: e.host, path: e.path, username: e.username, expires: e.passwordExpiryUtc ? new Date(Number(e.passwordExpiryUtc) * 1000).toISOString() : null, stored: e.storedAt }));
@@ -95,7 +95,7 @@ async function test(ctx: CommandContext, args: CredentialArgs): Promise<number> 
   const loaded = ctx.config();
   const request = blankCredential(splitUrl(args.target));
   const rule = matchRule(loaded.config.credential.rule, request);
-  const helperCtx: HelperContext = { loaded, env: ctx.io.env, openStore: () => openConfiguredStore(loaded, ctx.io.env) };
+  const helperCtx: HelperContext = { loaded, env: ctx.io.env, openStore: (options) => openConfiguredStore(loaded, ctx.io.env, options) };
   let answer;
   try {
     answer = await credentialGet(request, helperCtx);

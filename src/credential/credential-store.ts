@@ -38,23 +38,25 @@ export function entryMatches(request: Credential, entry: Pick<StoredEntry, 'prot
   return true;
 }
 
-/** Every stored entry's plain metadata; nothing is decrypted, so no key is needed. */
+/** Every stored entry's plain metadata; nothing is decrypted, so no key is needed. Works on a read-only store. */
 export async function listEntries(store: Store): Promise<StoredEntry[]> {
-  const kv = store.namespace(CREDENTIALS_NAMESPACE);
-  const keys = ((await kv.get(INDEX_KEY)) as string[] | undefined) ?? [];
-  const entries = await Promise.all(keys.map((k) => kv.get(k) as Promise<StoredEntry | undefined>));
+  const keys = ((await store.read(CREDENTIALS_NAMESPACE, INDEX_KEY)) as string[] | undefined) ?? [];
+  const entries = await Promise.all(keys.map((k) => store.read(CREDENTIALS_NAMESPACE, k) as Promise<StoredEntry | undefined>));
   return entries.filter((e): e is StoredEntry => e !== undefined);
 }
 
+/** find() and list() only read, so a store opened read-only serves them; save() and erase() need a writable one. */
 export class CredentialStore {
-  private readonly kv: Keyv;
   private readonly box: SecretBox;
   private readonly store: Store;
 
   constructor(store: Store, box: SecretBox) {
     this.store = store;
-    this.kv = store.namespace(CREDENTIALS_NAMESPACE);
     this.box = box;
+  }
+
+  private get kv(): Keyv {
+    return this.store.namespace(CREDENTIALS_NAMESPACE);
   }
 
   async list(): Promise<StoredEntry[]> {

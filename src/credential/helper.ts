@@ -12,12 +12,14 @@ import type { SecretBox } from './encryption.ts';
 import type { CredentialStore } from './credential-store.ts';
 import type { Credential } from './request.ts';
 import type { SourceAnswer } from './sources.ts';
+import type { MintOptions } from './minted-cache.ts';
 import { ruleLabel } from './rule-label.ts';
 
 export interface HelperContext {
   loaded: LoadedConfig;
   env: Env;
-  openStore(): Promise<Store>;
+  /** readOnly: only Store#read will be used (see StoreOptions.readOnly). */
+  openStore(options?: { readOnly?: boolean }): Promise<Store>;
   fetch?: typeof fetch;
 }
 
@@ -54,16 +56,31 @@ async function secretBox(ctx: HelperContext, create: boolean): Promise<SecretBox
   return key ? createSecretBox(key) : null;
 }
 
-async function withCredentialStore<T>(ctx: HelperContext, create: boolean, fn: (store: CredentialStore, raw: Store, box: SecretBox) => Promise<T>): Promise<T | null> {
+async function withCredentialStore<T>(ctx: HelperContext, create: boolean, fn: (store: CredentialStore) => Promise<T>): Promise<T | null> {
   const box = await secretBox(ctx, create);
   if (!box) return null; // nothing was ever stored
   const { CredentialStore } = await import('./credential-store.ts');
-  const store = await ctx.openStore();
+  return withStore(ctx, false, (store) => fn(new CredentialStore(store, box)));
+}
+
+async function withStore<T>(ctx: HelperContext, readOnly: boolean, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await ctx.openStore({ readOnly });
   try {
-    return await fn(new CredentialStore(store, box), store, box);
+    return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A minted credential from the store's cache: first a read-only look (the usual case: no keyv,
+ * no lock, nothing written), then, on a miss, the mint under the lock in a writable store.
+ */
+async function minted(ctx: HelperContext, cacheKey: string, options: MintOptions, mint: () => Promise<SourceAnswer>): Promise<SourceAnswer> {
+  const box = (await secretBox(ctx, true))!;
+  const { cachedMint, cachedMintHit } = await import('./minted-cache.ts');
+  const hit = await withStore(ctx, true, (store) => cachedMintHit(store, box, cacheKey, options));
+  return hit ?? withStore(ctx, false, (store) => cachedMint(store, box, cacheKey, options, mint));
 }
 
 /** The gate names the rule for a mirror's upstream (gatehouse.credential) through this variable. */
@@ -91,7 +108,10 @@ function addressable(request: Credential): boolean {
 
 async function storeAnswer(request: Credential, ctx: HelperContext, rule: CredentialRuleConfig | null): Promise<Answer | null> {
   if (!addressable(request)) return null;
-  const entry = await withCredentialStore(ctx, false, (store) => store.find(request));
+  const box = await secretBox(ctx, false);
+  if (!box) return null; // nothing was ever stored
+  const { CredentialStore } = await import('./credential-store.ts');
+  const entry = await withStore(ctx, true, (store) => new CredentialStore(store, box).find(request));
   if (!entry) return null;
   return {
     username: entry.username,
@@ -127,16 +147,11 @@ async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: 
     case 'github-app': {
       const { githubAppCacheKey, mintInstallationToken } = await import('./github-app.ts');
       const app = rule.github_app!;
-      return (await withCredentialStore(ctx, true, (_s, store, box) =>
-        import('./minted-cache.ts').then(({ cachedMint }) => cachedMint(store, box, githubAppCacheKey(app), { refreshBeforeSeconds: 300 }, () => mintInstallationToken(app, ctx.fetch))),
-      ))!;
+      return minted(ctx, githubAppCacheKey(app), { refreshBeforeSeconds: 300 }, () => mintInstallationToken(app, ctx.fetch));
     }
     case 'lookup': {
       const { lookupSecret } = await import('./lookup.ts');
-      const key = `lookup:${rule.lookup!.url}`;
-      return (await withCredentialStore(ctx, true, (_s, store, box) =>
-        import('./minted-cache.ts').then(({ cachedMint }) => cachedMint(store, box, key, { refreshBeforeSeconds: 0 }, () => lookupSecret(rule, ctx.env, ctx.fetch))),
-      ))!;
+      return minted(ctx, `lookup:${rule.lookup!.url}`, { refreshBeforeSeconds: 0 }, () => lookupSecret(rule, ctx.env, ctx.fetch));
     }
     case 'gatehouse-token': {
       const { loadSigningKey, mintToken } = await import('./tokens.ts');

@@ -13,20 +13,24 @@ interface CachedMint {
   expiresAt: number;
 }
 
-export async function cachedMint(
-  store: Store,
-  box: SecretBox,
-  cacheKey: string,
-  options: { refreshBeforeSeconds: number; now?: () => number },
-  mint: () => Promise<SourceAnswer>,
-): Promise<SourceAnswer> {
+export interface MintOptions {
+  refreshBeforeSeconds: number;
+  now?: () => number;
+}
+
+/** The cached credential if it is still good for refreshBeforeSeconds; works on a read-only store. */
+export async function cachedMintHit(store: Store, box: SecretBox, cacheKey: string, options: MintOptions): Promise<SourceAnswer | null> {
+  const now = options.now ?? (() => Date.now() / 1000);
+  const cached = (await store.read(MINTED_NAMESPACE, cacheKey)) as CachedMint | undefined;
+  if (!cached || cached.expiresAt - options.refreshBeforeSeconds <= now()) return null;
+  return { password: box.open(cached.sealed, cacheKey), expiresAt: cached.expiresAt };
+}
+
+/** The cached credential, else one minted under the store's lock (a writable store). */
+export async function cachedMint(store: Store, box: SecretBox, cacheKey: string, options: MintOptions, mint: () => Promise<SourceAnswer>): Promise<SourceAnswer> {
   const now = options.now ?? (() => Date.now() / 1000);
   const kv = store.namespace(MINTED_NAMESPACE);
-  const usable = async (): Promise<SourceAnswer | null> => {
-    const cached = (await kv.get(cacheKey)) as CachedMint | undefined;
-    if (!cached || cached.expiresAt - options.refreshBeforeSeconds <= now()) return null;
-    return { password: box.open(cached.sealed, cacheKey), expiresAt: cached.expiresAt };
-  };
+  const usable = () => cachedMintHit(store, box, cacheKey, options);
   const hit = await usable();
   if (hit) return hit;
   return store.locks.withLock(`mint:${cacheKey}`, { ttlMs: 60_000, waitMs: 60_000, retryMs: 10 }, async () => {

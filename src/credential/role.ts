@@ -23,7 +23,7 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
     const request = fromAttributes(await readCredentialRequest(io.stdin));
     const loaded = await loadConfigPreferCache({ env: io.env, cwd: io.cwd });
     // The store (SQLite or Redis) loads only when a request reaches it.
-    const ctx: HelperContext = { loaded, env: io.env, openStore: async () => (await import('../store/open-configured.ts')).openConfiguredStore(loaded, io.env) };
+    const ctx: HelperContext = { loaded, env: io.env, openStore: async (options) => (await import('../store/open-configured.ts')).openConfiguredStore(loaded, io.env, options) };
     if (action === 'get') {
       const answer = await credentialGet(request, ctx);
       if (!answer) return 0;

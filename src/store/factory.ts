@@ -1,12 +1,13 @@
 // One factory for gatehouse's shared state: embedded SQLite in the state dir by default,
 // Redis when several gatehouse replicas must see the same caches, locks and tokens.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { Keyv } from 'keyv';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Keyv } from 'keyv';
 import { GatehouseError, errorMessage } from '../errors.ts';
 import { ensurePrivateDir } from '../config/private-files.ts';
 import { LockManager } from './lock.ts';
-import { SqliteKeyvAdapter, sweepExpired } from './sqlite-adapter.ts';
+import { SqliteKeyvAdapter, sqliteReader, sweepExpired } from './sqlite-adapter.ts';
 import { SqliteLockBackend } from './sqlite-lock.ts';
 import { RedisLockBackend, type RedisCommands } from './redis-lock.ts';
 
@@ -21,6 +22,11 @@ export interface StoreOptions {
   /** Redis AUTH password, already resolved from its secret reference. */
   password?: string | undefined;
   connectTimeoutMs?: number;
+  /**
+   * Only read() will be used (the credential helper's get). SQLite then opens the file read-only
+   * without keyv and creates nothing; namespace() and locks throw. Redis ignores it.
+   */
+  readOnly?: boolean;
 }
 
 export interface Store {
@@ -30,6 +36,11 @@ export interface Store {
   readonly locks: LockManager;
   /** A keyv view on one namespace (e.g. "scan-verdicts", "tokens"); values expire by TTL. */
   namespace(name: string): Keyv;
+  /**
+   * What namespace(name).get(key) returns (undefined when absent or expired). SQLite answers it
+   * with one SELECT and no keyv, which is all a credential get needs.
+   */
+  read(namespace: string, key: string): Promise<unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +61,8 @@ export function sqlitePathFor(url: string, stateDir: string): string {
 async function openSqliteStore(options: StoreOptions): Promise<Store> {
   const { DatabaseSync } = await import('node:sqlite');
   const file = sqlitePathFor(options.url, options.stateDir);
+  if (options.readOnly) return openSqliteReadOnly(DatabaseSync, file, options.prefix);
+  const { Keyv } = await import('keyv');
   if (options.url === 'sqlite') ensurePrivateDir(options.stateDir);
   // Create the file 0600 before SQLite does, so it (and its -wal/-shm, which copy its mode)
   // are never readable by others, not even for an instant.
@@ -67,9 +80,11 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
   let locks: LockManager | undefined;
   let wrote = false;
   const views = new Map<string, Keyv>();
+  const read = sqliteReader(db, options.prefix);
   return {
     kind: 'sqlite',
     location: file,
+    read: async (name, key) => read(name, key),
     get locks() {
       wrote = true;
       return (locks ??= new LockManager(new SqliteLockBackend(db)));
@@ -93,8 +108,42 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
   };
 }
 
+/**
+ * The credential helper's get: a read-only connection (WAL lets it read beside writers), no
+ * keyv, no tables or files created. A store never written to answers nothing.
+ */
+function openSqliteReadOnly(Database: typeof DatabaseSync, file: string, prefix: string): Store {
+  let db: DatabaseSync | null = null;
+  if (existsSync(file)) {
+    try {
+      db = new Database(file, { readOnly: true, timeout: 10_000 });
+    } catch (error) {
+      throw new GatehouseError(`cannot open the state store ${file}: ${errorMessage(error)}`, { hint: 'check that the state dir is readable, or pass --state-dir' });
+    }
+  }
+  const read = db ? sqliteReader(db, prefix) : () => undefined;
+  const refuse = (): never => {
+    throw new GatehouseError('internal: the state store was opened read-only');
+  };
+  return {
+    kind: 'sqlite',
+    location: file,
+    get locks(): LockManager {
+      return refuse();
+    },
+    namespace: refuse,
+    read: async (name, key) => read(name, key),
+    async ping() {
+      db?.prepare('SELECT 1').get();
+    },
+    async close() {
+      db?.close();
+    },
+  };
+}
+
 async function openRedisStore(options: StoreOptions): Promise<Store> {
-  const redis = await import('@keyv/redis');
+  const [redis, { Keyv }] = await Promise.all([import('@keyv/redis'), import('keyv')]);
   const { createClient } = redis;
   // In the single executable the Redis client is a chunk of its own, loaded as CommonJS, whose
   // default export arrives one level down.
@@ -128,19 +177,21 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
     });
   }
   const views = new Map<string, Keyv>();
+  const namespace = (name: string): Keyv => {
+    let view = views.get(name);
+    if (!view) {
+      const adapter = new KeyvRedis(client as never, { namespace: `${options.prefix}/${name}`, throwOnErrors: true });
+      view = new Keyv({ store: adapter, namespace: `${options.prefix}/${name}`, useKeyPrefix: false, throwOnErrors: true });
+      views.set(name, view);
+    }
+    return view;
+  };
   return {
     kind: 'redis',
     location,
     locks: new LockManager(new RedisLockBackend(client as unknown as RedisCommands, options.prefix)),
-    namespace(name) {
-      let view = views.get(name);
-      if (!view) {
-        const adapter = new KeyvRedis(client as never, { namespace: `${options.prefix}/${name}`, throwOnErrors: true });
-        view = new Keyv({ store: adapter, namespace: `${options.prefix}/${name}`, useKeyPrefix: false, throwOnErrors: true });
-        views.set(name, view);
-      }
-      return view;
-    },
+    namespace,
+    read: (name, key) => namespace(name).get(key),
     async ping() {
       await client.ping();
     },

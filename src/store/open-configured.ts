@@ -4,12 +4,13 @@ import type { Env } from '../config/paths.ts';
 import { resolveSecretRef } from '../config/secret-ref.ts';
 import { openStore, type Store } from './factory.ts';
 
-export function openConfiguredStore(loaded: LoadedConfig, env: Env): Promise<Store> {
+export function openConfiguredStore(loaded: LoadedConfig, env: Env, options: { readOnly?: boolean } = {}): Promise<Store> {
   const { store } = loaded.config;
   return openStore({
     url: store.url,
     stateDir: loaded.stateDir,
     prefix: store.namespace,
     password: store.password ? resolveSecretRef(store.password, env, 'store.password') : undefined,
+    readOnly: options.readOnly ?? false,
   });
 }

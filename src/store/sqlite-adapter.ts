@@ -73,6 +73,45 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   }
 }
 
+/**
+ * Reads values as keyv stored them through this adapter, without keyv: the row under
+ * "<prefix>/<namespace>:<key>" holds keyv's serialisation of { value, expires }. The same answer
+ * as Keyv#get (absent or expired: undefined), but nothing is deleted here: a read-only connection
+ * cannot, and sessions that write sweep expired rows. One statement, prepared on first read; a
+ * store with no keyv table yet answers nothing.
+ */
+export function sqliteReader(db: DatabaseSync, prefix: string, now: () => number = Date.now): (namespace: string, key: string) => unknown {
+  let select: StatementSync | null | undefined;
+  return (namespace, key) => {
+    if (select === undefined) {
+      try {
+        select = db.prepare('SELECT value, expires FROM keyv WHERE key = ?');
+      } catch (error) {
+        if (!/no such table/.test((error as Error).message)) throw error;
+        select = null;
+      }
+    }
+    if (select === null) return undefined;
+    const row = select.get(`${prefix}/${namespace}:${key}`) as { value: string; expires: number | null } | undefined;
+    if (!row || (row.expires !== null && row.expires <= now())) return undefined;
+    const data = deserializeKeyv(row.value) as { value?: unknown; expires?: unknown } | null;
+    if (data === null || typeof data !== 'object' || (typeof data.expires === 'number' && now() > data.expires)) return undefined;
+    return data.value;
+  };
+}
+
+/**
+ * keyv's default deserializer (@keyv/serialize): JSON whose strings were escaped on the way in,
+ * ":base64:..." for a Buffer and a leading ":" doubled.
+ */
+export function deserializeKeyv(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (value.startsWith(':base64:')) return Buffer.from(value.slice(8), 'base64');
+    return value.startsWith(':') ? value.slice(1) : value;
+  });
+}
+
 /** Drops expired rows of every namespace (after a session that wrote, so the table stays small). */
 export function sweepExpired(db: DatabaseSync, now = Date.now()): number {
   try {

@@ -13,7 +13,7 @@ describe('store: real redis-server', () => {
     await redis?.stop();
   });
 
-  storeContract(() => openStore({ url: redis.url, stateDir: '/nonexistent', prefix: 'test' }));
+  storeContract((options) => openStore({ url: redis.url, stateDir: '/nonexistent', prefix: 'test', ...options }));
 
   it('keeps two prefixes (two gatehouse installations) apart in one Redis', async () => {
     const one: Store = await openStore({ url: redis.url, stateDir: '/x', prefix: 'one' });

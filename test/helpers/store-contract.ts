@@ -3,7 +3,49 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Store } from '../../src/store/factory.ts';
 
-export function storeContract(open: () => Promise<Store>): void {
+/** open({ readOnly: true }) must give a store whose read() works; Redis may ignore the flag. */
+export function storeContract(open: (options?: { readOnly?: boolean }) => Promise<Store>): void {
+  it('read() answers what namespace().get() does, in a writable and in a read-only opening', async () => {
+    const writer = await open();
+    try {
+      const values: Record<string, unknown> = {
+        object: { protocol: 'https', host: 'h', path: '', username: ':colon-user', sealed: 'v1.abc' },
+        index: [JSON.stringify(['https', 'h', '', '']), '::two', ':base64:not-a-buffer'],
+        text: ':starts-with-colon',
+        number: 42,
+        flag: true,
+        buffer: Buffer.from([0, 1, 2, 255]),
+      };
+      const ns = writer.namespace('read-contract');
+      for (const [key, value] of Object.entries(values)) await ns.set(key, value);
+      await ns.set('ttl', 'soon gone', 60);
+      await writer.namespace('read-contract-other').set('only-here', 'x');
+      const reader = await open({ readOnly: true });
+      try {
+        for (const store of [writer, reader]) {
+          for (const [key, value] of Object.entries(values)) {
+            assert.deepEqual(await store.read('read-contract', key), value, key);
+            assert.deepEqual(await store.read('read-contract', key), await ns.get(key), key);
+          }
+          assert.equal(await store.read('read-contract', 'ttl'), 'soon gone');
+          assert.equal(await store.read('read-contract', 'absent'), undefined);
+          assert.equal(await store.read('read-contract', 'only-here'), undefined, 'namespaces stay apart');
+          assert.equal(await store.read('read-contract-unused', 'object'), undefined);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        assert.equal(await writer.read('read-contract', 'ttl'), undefined);
+        assert.equal(await reader.read('read-contract', 'ttl'), undefined);
+        // The reader sees what is written after it opened, as another process would.
+        await ns.set('later', 'seen');
+        assert.equal(await reader.read('read-contract', 'later'), 'seen');
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('keeps values per namespace, with get/set/delete/has', async () => {
     const store = await open();
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore, SQLITE_FILE_NAME } from '../../src/store/factory.ts';
@@ -9,7 +9,38 @@ import { tempDir } from '../helpers/tmp.ts';
 
 describe('store: embedded SQLite', () => {
   const dir = tempDir({ after: (fn: () => void) => process.on('exit', fn) }, 'gatehouse-sqlite');
-  storeContract(() => openStore({ url: 'sqlite', stateDir: join(dir, 'state'), prefix: 'test' }));
+  storeContract((options) => openStore({ url: 'sqlite', stateDir: join(dir, 'state'), prefix: 'test', ...options }));
+
+  it('a read-only opening of a store never written creates nothing and answers nothing', async (t) => {
+    const stateDir = join(tempDir(t), 'state');
+    const store = await openStore({ url: 'sqlite', stateDir, prefix: 'test', readOnly: true });
+    assert.equal(await store.read('credentials', 'index'), undefined);
+    await store.close();
+    assert.equal(existsSync(stateDir), false);
+  });
+
+  it('a read-only opening of a store without tables yet answers nothing', async (t) => {
+    const stateDir = join(tempDir(t), 'state');
+    const writer = await openStore({ url: 'sqlite', stateDir, prefix: 'test' });
+    await writer.close();
+    const store = await openStore({ url: 'sqlite', stateDir, prefix: 'test', readOnly: true });
+    assert.equal(await store.read('credentials', 'index'), undefined);
+    await store.close();
+  });
+
+  it('a read-only opening refuses keyv views and locks, and writes nothing', async (t) => {
+    const stateDir = join(tempDir(t), 'state');
+    const writer = await openStore({ url: 'sqlite', stateDir, prefix: 'test' });
+    await writer.namespace('n').set('k', 'v');
+    await writer.close();
+    const before = readFileSync(join(stateDir, SQLITE_FILE_NAME));
+    const store = await openStore({ url: 'sqlite', stateDir, prefix: 'test', readOnly: true });
+    assert.throws(() => store.namespace('n'), /read-only/);
+    assert.throws(() => store.locks, /read-only/);
+    assert.equal(await store.read('n', 'k'), 'v');
+    await store.close();
+    assert.deepEqual(readFileSync(join(stateDir, SQLITE_FILE_NAME)), before);
+  });
 
   it('creates the state dir 0700 and the database 0600', async (t) => {
     const stateDir = join(tempDir(t), 'state');
