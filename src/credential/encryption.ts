@@ -44,7 +44,7 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (!sealed.startsWith('v1.')) throw new GatehouseError('stored secret is in an unknown format');
       const raw = Buffer.from(sealed.slice(3), 'base64');
       if (raw.length < 28) throw new GatehouseError('stored secret is truncated');
-      const gcm = new GCM(new AES(key));
+      const gcm = new GCM(new AES(key, true)); // GCM only encrypts blocks: no decryption key schedule
       // Ciphertext and tag together, as stored; null when the tag does not match.
       const plain = gcm.open(raw.subarray(0, 12), raw.subarray(12), Buffer.from(context));
       gcm.clean();
