@@ -1,9 +1,10 @@
-// Splits a byte stream into lines without decoding it. Each line is a view into the chunk it
-// came from (no copy) unless it straddles chunks. Synchronous callbacks rather than an async
-// iterator per line: patch streams have millions of lines and a promise per line costs more
-// than the parsing.
+// Splits a byte stream into lines without decoding it. Each line is a range of the chunk it came
+// from (no copy, not even a view object) unless it straddles chunks. Synchronous callbacks rather
+// than an async iterator per line: patch streams have millions of lines and a promise (or a
+// Buffer view) per line costs more than the parsing.
 
-export type LineHandler = (line: Buffer, truncated: boolean) => void;
+/** The line is bytes[start, end), without its newline; the bytes are only valid during the call. */
+export type LineHandler = (bytes: Buffer, start: number, end: number, truncated: boolean) => void;
 
 export class LineSplitter {
   private pieces: Buffer[] = [];
@@ -22,12 +23,13 @@ export class LineSplitter {
     while (nl !== -1) {
       if (this.pieceBytes > 0 || this.overflow) {
         this.keep(chunk.subarray(start, nl));
-        onLine(this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces), this.overflow);
+        const line = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces);
+        onLine(line, 0, line.length, this.overflow);
         this.reset();
       } else if (nl - start > this.maxLineBytes) {
-        onLine(chunk.subarray(start, start + this.maxLineBytes), true);
+        onLine(chunk, start, start + this.maxLineBytes, true);
       } else {
-        onLine(chunk.subarray(start, nl), false);
+        onLine(chunk, start, nl, false);
       }
       start = nl + 1;
       nl = chunk.indexOf(10, start);
@@ -36,7 +38,10 @@ export class LineSplitter {
   }
 
   end(onLine: LineHandler): void {
-    if (this.pieceBytes > 0 || this.overflow) onLine(Buffer.concat(this.pieces), this.overflow);
+    if (this.pieceBytes > 0 || this.overflow) {
+      const line = Buffer.concat(this.pieces);
+      onLine(line, 0, line.length, this.overflow);
+    }
     this.reset();
   }
 

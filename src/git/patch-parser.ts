@@ -16,11 +16,14 @@ export interface FileChange {
   blobs: string;
   binary: boolean;
   deleted: boolean;
-  /** The added lines without their diff prefix, joined by newlines (set when the file is complete). */
+  /**
+   * The added lines the line filter kept (all of them without one), without their diff prefix,
+   * joined by newlines; set when the file is complete.
+   */
   text: string;
-  /** How many lines were added. */
+  /** How many lines were added (kept or not). */
   addedLines: number;
-  /** 1-based line number in the new file of each added line. */
+  /** 1-based line number in the new file of each kept line. */
   lineNumbers: number[];
   addedBytes: number;
   /** Why some of this file's added lines were not kept (too large); null when complete. */
@@ -30,6 +33,12 @@ export interface FileChange {
 export interface PatchHandlers {
   commit(oid: string, parents: string[]): void;
   file(change: FileChange): void;
+}
+
+/** Decides which added lines are kept (bytes[start, end), valid during the call); told when a new file starts. */
+export interface AddedLineFilter {
+  reset(): void;
+  keep(bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 export class PatchFormatError extends Error {
@@ -56,27 +65,29 @@ export class PatchParser {
   private used = 0;
   private readonly handlers: PatchHandlers;
   private readonly maxFileBytes: number;
+  private readonly filter: AddedLineFilter | null;
 
-  constructor(handlers: PatchHandlers, options: { maxFileBytes: number }) {
+  constructor(handlers: PatchHandlers, options: { maxFileBytes: number; filter?: AddedLineFilter | null }) {
     this.handlers = handlers;
     this.maxFileBytes = options.maxFileBytes;
+    this.filter = options.filter ?? null;
   }
 
-  line = (line: Buffer, truncated: boolean): void => {
+  line = (bytes: Buffer, start: number, end: number, truncated: boolean): void => {
     if (this.state === 'hunk') {
-      this.hunkLine(line, truncated);
+      this.hunkLine(bytes, start, end, truncated);
       return;
     }
-    if (line.length === 0) return;
-    const first = line[0]!;
+    if (end === start) return;
+    const first = bytes[start]!;
     // Cheap dispatch on the first byte before decoding anything.
-    if (first === 0x67 /* g */ && startsWith(line, COMMIT_MARKER)) return this.commitLine(line.toString('latin1'));
-    if (first === 0x64 /* d */ && startsWith(line, 'diff ')) return this.diffLine(line.toString('utf8'));
+    if (first === 0x67 /* g */ && startsWith(bytes, start, end, COMMIT_MARKER)) return this.commitLine(bytes.toString('latin1', start, end));
+    if (first === 0x64 /* d */ && startsWith(bytes, start, end, 'diff ')) return this.diffLine(bytes.toString('utf8', start, end));
     if (this.state === 'between') {
-      throw new PatchFormatError(`line outside any file: ${JSON.stringify(line.subarray(0, 80).toString('utf8'))}`);
+      throw new PatchFormatError(`line outside any file: ${JSON.stringify(bytes.toString('utf8', start, Math.min(end, start + 80)))}`);
     }
-    if (first === 0x40 /* @ */) return this.hunkHeader(line.toString('latin1'));
-    this.headerLine(line.toString('utf8'));
+    if (first === 0x40 /* @ */) return this.hunkHeader(bytes.toString('latin1', start, end));
+    this.headerLine(bytes.toString('utf8', start, end));
   };
 
   end(): void {
@@ -117,6 +128,7 @@ export class PatchParser {
     };
     this.parents = 1;
     this.state = 'header';
+    this.filter?.reset();
   }
 
   private headerLine(text: string): void {
@@ -164,14 +176,14 @@ export class PatchParser {
     this.state = 'hunk';
   }
 
-  private hunkLine(line: Buffer, truncated: boolean): void {
-    if (line.length > 0 && line[0] === 0x5c /* \ No newline at end of file */) return;
+  private hunkLine(bytes: Buffer, start: number, end: number, truncated: boolean): void {
+    if (end > start && bytes[start] === 0x5c /* \ No newline at end of file */) return;
     const n = this.parents;
-    if (line.length < n) throw new PatchFormatError('hunk line shorter than its prefix');
+    if (end - start < n) throw new PatchFormatError('hunk line shorter than its prefix');
     let inResult = true;
     let allPlus = true;
     for (let i = 0; i < n; i++) {
-      const c = line[i];
+      const c = bytes[start + i];
       if (c === 0x2d /* - */) {
         inResult = false;
         allPlus = false;
@@ -185,41 +197,43 @@ export class PatchParser {
     }
     if (inResult) {
       this.remainingResult--;
-      if (allPlus) this.keepAdded(line.subarray(n), this.newLine, truncated);
+      if (allPlus) this.keepAdded(bytes, start + n, end, this.newLine, truncated);
       this.newLine++;
     }
     if (this.remainingResult < 0 || this.remainingParent.some((r) => r < 0)) throw new PatchFormatError('hunk longer than its header said');
     if (this.remainingResult === 0 && this.remainingParent.every((r) => r === 0)) this.state = 'header';
   }
 
-  private keepAdded(content: Buffer, lineNumber: number, truncated: boolean): void {
+  private keepAdded(bytes: Buffer, start: number, end: number, lineNumber: number, truncated: boolean): void {
     const file = this.file!;
     if (file.incomplete) return;
     if (truncated) {
       file.incomplete = 'a line is longer than the scan limit';
       return;
     }
-    if (file.addedBytes + content.length > this.maxFileBytes) {
+    const length = end - start;
+    if (file.addedBytes + length > this.maxFileBytes) {
       file.incomplete = `added content exceeds ${this.maxFileBytes} bytes`;
       return;
     }
+    file.addedLines++;
+    file.addedBytes += length + 1;
+    if (this.filter && !this.filter.keep(bytes, start, end)) return;
     // Bytes go into one reused buffer rather than a Buffer object per line: history has millions
     // of lines, and per-line objects were most of the scanner's memory and garbage.
-    this.append(content);
+    this.append(bytes, start, end);
     file.lineNumbers.push(lineNumber);
-    file.addedLines++;
-    file.addedBytes += content.length + 1;
   }
 
-  private append(content: Buffer): void {
-    const need = this.used + content.length + 1;
+  private append(bytes: Buffer, start: number, end: number): void {
+    const need = this.used + (end - start) + 1;
     if (need > this.bytes.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
       this.bytes.copy(bigger, 0, 0, this.used);
       this.bytes = bigger;
     }
-    content.copy(this.bytes, this.used);
-    this.used += content.length;
+    bytes.copy(this.bytes, this.used, start, end);
+    this.used += end - start;
     this.bytes[this.used++] = 0x0a;
   }
 
@@ -236,9 +250,9 @@ export class PatchParser {
   }
 }
 
-function startsWith(line: Buffer, prefix: string): boolean {
-  if (line.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (line[i] !== prefix.charCodeAt(i)) return false;
+function startsWith(bytes: Buffer, start: number, end: number, prefix: string): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix.charCodeAt(i)) return false;
   return true;
 }
 

@@ -12,11 +12,17 @@ export interface KeywordHit {
 
 export class KeywordMatcher {
   readonly keywords: readonly string[];
-  private readonly classOf: Uint8Array; // char code (0..127) -> symbol class; 0 = not in any keyword
-  private readonly classes: number;
-  private readonly next: Int32Array; // state * classes + class -> state
+  /** byte or char code (0..255) -> symbol class; 0 = not in any keyword (so every non-ASCII code). */
+  readonly classOf: Uint8Array;
+  readonly classes: number;
+  /**
+   * The transition table, premultiplied: row + class -> next row, where a state's row is
+   * state * classes. Rows rather than states save a multiply per character.
+   */
+  readonly rows: Int32Array;
+  /** row -> 1 when some keyword ends in that state (only row starts are set). */
+  readonly rowHasOutput: Uint8Array;
   private readonly outputs: Int32Array[]; // state -> keyword indexes ending here (incl. via failure links)
-  private readonly hasOutput: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
@@ -25,7 +31,7 @@ export class KeywordMatcher {
       if (!k) throw new Error('empty keyword');
       for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 127) throw new Error(`keyword ${k} is not ASCII`);
     }
-    this.classOf = new Uint8Array(128);
+    this.classOf = new Uint8Array(256);
     let classes = 1;
     for (const k of lowered) {
       for (let i = 0; i < k.length; i++) {
@@ -85,20 +91,30 @@ export class KeywordMatcher {
         }
       }
     }
-    this.next = next;
+    const rows = new Int32Array(states * classes);
+    for (let i = 0; i < rows.length; i++) rows[i] = next[i]! * classes;
+    this.rows = rows;
     this.outputs = out.map((o) => Int32Array.from(new Set(o)));
-    this.hasOutput = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
+    this.rowHasOutput = new Uint8Array(states * classes);
+    out.forEach((o, state) => {
+      if (o.length) this.rowHasOutput[state * classes] = 1;
+    });
+  }
+
+  /** Keyword indexes that end in the state of this row. */
+  outputsAt(row: number): Int32Array {
+    return this.outputs[row / this.classes]!;
   }
 
   /** Calls onHit for every keyword occurrence in text[start, end). */
   scan(text: string, onHit: (keyword: number, end: number) => void, start = 0, end = text.length): void {
-    const { classOf, classes, next, outputs, hasOutput } = this;
-    let state = 0;
+    const { classOf, rows, rowHasOutput } = this;
+    let row = 0;
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
-      state = c < 128 ? next[state * classes + classOf[c]!]! : 0;
-      if (hasOutput[state] === 1) {
-        const found = outputs[state]!;
+      row = c < 256 ? rows[row + classOf[c]!]! : 0;
+      if (rowHasOutput[row] === 1) {
+        const found = this.outputsAt(row);
         for (let j = 0; j < found.length; j++) onHit(found[j]!, i + 1);
       }
     }

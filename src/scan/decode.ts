@@ -13,9 +13,11 @@ export interface EncodedSegment {
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
 const URL_CHAR = /[\w.~+\-:=@/%]/;
 
-// Character classes for the one-pass run finder: 1 base64 alphabet (standard and url-safe),
-// 2 letter or digit, 4 hex digit, 8 digit or + or / (what encoded data has and identifiers lack).
-const CLASS = new Uint8Array(128);
+// Character (and byte) classes for the one-pass run finders here and in prefilter.ts: 1 base64
+// alphabet (standard and url-safe), 2 letter or digit, 4 hex digit, 8 digit or + or / (what
+// encoded data has and identifiers lack). 0 for every code from 128 up.
+export const RUN_CLASS = new Uint8Array(256);
+const CLASS = RUN_CLASS;
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z0-9+/_-]/.test(ch)) CLASS[c]! |= 1;
@@ -24,6 +26,11 @@ for (let c = 0; c < 128; c++) {
   if (/[0-9+/]/.test(ch)) CLASS[c]! |= 8;
 }
 const EQUALS = 61;
+/** The shortest runs worth decoding. */
+export const MIN_BASE64_RUN = 24;
+export const MIN_HEX_RUN = 32;
+// Hex runs are found inside base64-alphabet runs at least MIN_BASE64_RUN long (here and in prefilter.ts).
+if (MIN_HEX_RUN < MIN_BASE64_RUN) throw new Error('hex runs shorter than base64 runs need a finder of their own');
 
 export function findEncodedSegments(text: string): EncodedSegment[] {
   const out: EncodedSegment[] = [];
@@ -34,18 +41,54 @@ export function findEncodedSegments(text: string): EncodedSegment[] {
 
 /**
  * Base64 runs (24+ characters, optionally = padded) and hex runs (32+ hex digits between
- * non-alphanumerics), found in one pass over the text. Written by hand: the equivalent regexes
- * retried from every position inside every long identifier and were most of the scanner's time.
+ * non-alphanumerics). Written by hand: the equivalent regexes retried from every position inside
+ * every long identifier and were most of the scanner's time. Both kinds lie inside a run of
+ * base64-alphabet characters at least 24 long, which are rare: a branch-free pass finds those,
+ * and only they get the exact, slower look.
  */
 function collectRuns(text: string, out: EncodedSegment[]): void {
+  const length = text.length;
+  let run = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    run = (run + 1) & -((c < 256 ? CLASS[c]! : 0) & 1);
+    if (run === MIN_BASE64_RUN) {
+      const start = i + 1 - run;
+      let end = i + 1;
+      while (end < length) {
+        const d = text.charCodeAt(end);
+        if (d >= 256 || !(CLASS[d]! & 1)) break;
+        end++;
+      }
+      collectRunsIn(text, start, end, out);
+      i = end; // text[end] is outside the alphabet: the next run starts after it
+      run = 0;
+    }
+  }
+}
+
+/**
+ * Whether one whole run of base64-alphabet characters (with the up to two "=" after it) holds a
+ * segment the decoder would keep: the prefilter's exact check for its rare long runs.
+ */
+export function runDecodes(run: string): boolean {
+  const out: EncodedSegment[] = [];
+  let end = run.length;
+  while (end > 0 && run.charCodeAt(end - 1) === EQUALS) end--;
+  collectRunsIn(run, 0, end, out);
+  return out.length > 0;
+}
+
+/** The exact look at one whole run of base64-alphabet characters, text[from, to). */
+function collectRunsIn(text: string, from: number, to: number, out: EncodedSegment[]): void {
   let b64Start = -1;
   let b64Marked = false;
   let alnumStart = -1;
   let allHex = true;
   const length = text.length;
-  for (let i = 0; i <= length; i++) {
+  for (let i = from; i <= to; i++) {
     const c = i < length ? text.charCodeAt(i) : 0;
-    const cls = c < 128 ? CLASS[c]! : 0;
+    const cls = c < 256 ? CLASS[c]! : 0;
     if (cls & 2) {
       if (alnumStart === -1) {
         alnumStart = i;
@@ -54,7 +97,7 @@ function collectRuns(text: string, out: EncodedSegment[]): void {
       if (!(cls & 4)) allHex = false;
     } else if (alnumStart !== -1) {
       // A hex run must not touch letters or digits on either side.
-      if (allHex && i - alnumStart >= 32 && (i - alnumStart) % 2 === 0) addSegment(text, alnumStart, i, 'hex', decodeHex, out);
+      if (allHex && i - alnumStart >= MIN_HEX_RUN && (i - alnumStart) % 2 === 0) addSegment(text, alnumStart, i, 'hex', decodeHex, out);
       alnumStart = -1;
     }
     if (cls & 1) {
@@ -68,7 +111,7 @@ function collectRuns(text: string, out: EncodedSegment[]): void {
       while (end < length && end - i < 2 && text.charCodeAt(end) === EQUALS) end++;
       // Encoded data comes in whole 4-character groups (or padded) and has digits or +/;
       // identifiers and words seldom pass both, and are not worth decoding.
-      if (i - b64Start >= 24 && b64Marked && (end > i || (i - b64Start) % 4 === 0)) addSegment(text, b64Start, end, 'base64', decodeBase64, out);
+      if (i - b64Start >= MIN_BASE64_RUN && b64Marked && (end > i || (i - b64Start) % 4 === 0)) addSegment(text, b64Start, end, 'base64', decodeBase64, out);
       b64Start = -1;
     }
   }

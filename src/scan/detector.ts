@@ -5,6 +5,7 @@
 // bounded depth.
 import { KeywordMatcher } from './aho-corasick.ts';
 import { findEncodedSegments } from './decode.ts';
+import { LinePrefilter, type PrefilterPlan } from './prefilter.ts';
 import { shannonEntropy } from './entropy.ts';
 import type { Allowlist, Rule } from './rule.ts';
 
@@ -33,8 +34,8 @@ export interface DetectorOptions {
   globalAllowlists?: Allowlist[];
   /** How many rounds of decoding to apply to encoded segments; 0 turns decoding off. */
   maxDecodeDepth?: number;
-  /** How far (characters) past a keyword's line a multiline rule's window reaches. */
-  multilineWindow?: number;
+  /** How many lines past a keyword's line a multiline rule's window reaches, unless the rule says. */
+  multilineLines?: number;
 }
 
 export class Detector {
@@ -47,13 +48,14 @@ export class Detector {
   private readonly pathRules: number[];
   private readonly globalAllowlists: Allowlist[];
   private readonly maxDecodeDepth: number;
-  private readonly multilineWindow: number;
+  private readonly multilineLines: number;
+  private readonly prefilterPlan: PrefilterPlan;
 
   constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
     this.rules = rules;
     this.globalAllowlists = options.globalAllowlists ?? [];
     this.maxDecodeDepth = options.maxDecodeDepth ?? 2;
-    this.multilineWindow = options.multilineWindow ?? 64 * 1024;
+    this.multilineLines = options.multilineLines ?? 1000;
     const keywords: string[] = [];
     const keywordIndex = new Map<string, number>();
     this.rulesByKeyword = [];
@@ -80,6 +82,19 @@ export class Detector {
       }
     });
     this.matcher = new KeywordMatcher(keywords);
+    // Per keyword, the longest window (lines after the keyword's) of the multiline rules listing it (0: none does).
+    const keywordWindows = new Int32Array(keywords.length);
+    this.rulesByKeyword.forEach((ruleIndexes, k) => {
+      for (const r of ruleIndexes) if (rules[r]!.multiline) keywordWindows[k] = Math.max(keywordWindows[k]!, this.windowLinesOf(rules[r]!));
+    });
+    // Per keyword, the token tail every rule listing it promises (0 if one does not).
+    const keywordTails = Int32Array.from(this.rulesByKeyword, (ruleIndexes) => Math.min(...ruleIndexes.map((r) => rules[r]!.keywordTail)));
+    this.prefilterPlan = { matcher: this.matcher, keywordWindows, keywordTails, everyLine: this.unconditional.length > 0 };
+  }
+
+  /** A byte-level first pass that tells which lines of a text this detector could report on (prefilter.ts). */
+  linePrefilter(): LinePrefilter {
+    return new LinePrefilter(this.prefilterPlan);
   }
 
   /** Rules that fire on the path alone (e.g. a committed .p12 keystore). */
@@ -119,37 +134,39 @@ export class Detector {
         rule.path.lastIndex = 0;
         if (!rule.path.test(fragment.path)) continue;
       }
-      for (const [from, to] of this.windows(text, ends, rule.multiline)) this.runRegex(rule, fragment, text, from, to, found, decodedFrom, offsetBase);
+      for (const [from, to] of this.windows(text, ends, rule.multiline ? this.windowLinesOf(rule) : 0)) this.runRegex(rule, fragment, text, from, to, found, decodedFrom, offsetBase);
     }
 
     if (depth < this.maxDecodeDepth) {
       for (const segment of findEncodedSegments(text)) {
         const before = found.length;
         this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], 0);
-        // Findings in decoded text are reported at the encoded segment's place in this text.
+        // Findings in decoded text (at any depth below) are reported at the encoded segment's place in this text.
         for (let i = before; i < found.length; i++) {
           const f = found[i]!;
-          if (f.decodedFrom.length === decodedFrom.length + 1) {
-            f.start = f.secretStart = offsetBase + segment.start;
-            f.end = f.secretEnd = offsetBase + segment.end;
-          }
+          f.start = f.secretStart = offsetBase + segment.start;
+          f.end = f.secretEnd = offsetBase + segment.end;
         }
       }
     }
   }
 
+  private windowLinesOf(rule: Rule): number {
+    return Math.max(1, rule.windowLines ?? this.multilineLines);
+  }
+
   /** Merged [from, to) windows: whole lines around each hit (further for multiline rules). */
-  private windows(text: string, ends: number[], multiline: boolean): Array<[number, number]> {
+  private windows(text: string, ends: number[], extraLines: number): Array<[number, number]> {
     if (ends[0] === -1) return [[0, text.length]];
     const out: Array<[number, number]> = [];
     let lastTo = -1;
     for (const end of ends) {
       if (end <= lastTo) continue; // already covered
       const lineStart = text.lastIndexOf('\n', end - 1) + 1;
-      let to: number;
-      if (multiline) to = Math.min(text.length, end + this.multilineWindow);
-      else {
-        const nl = text.indexOf('\n', end);
+      // The hit's line, and for a multiline rule as many lines after it.
+      let to = end;
+      for (let line = 0; line <= extraLines && to !== text.length; line++) {
+        const nl = text.indexOf('\n', line === 0 ? to : to + 1);
         to = nl === -1 ? text.length : nl;
       }
       const from = lineStart;

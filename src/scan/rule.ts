@@ -37,6 +37,18 @@ export interface RuleSpec {
   allowlists?: AllowlistSpec[];
   /** The secret may span lines (PEM blocks): the regex window reaches past the keyword's line. */
   multiline?: boolean;
+  /**
+   * For a multiline rule: how many lines after its keyword's line a match can reach (default:
+   * the detector's, 1,000). A rule whose regex allows few line breaks states it here, so a common
+   * keyword does not pull long windows through the scan.
+   */
+  windowLines?: number;
+  /**
+   * The keywords are token prefixes: in every match, at least this many characters of the
+   * base64 alphabet (letters, digits, + / _ -) follow the keyword directly. The prefilter then
+   * passes over hits of the keyword inside ordinary words ("pat" in "path").
+   */
+  keywordTail?: number;
   /** Samples that must be found by this rule. Fake values only. */
   tps?: string[];
   /** Look-alikes that this rule must not report. */
@@ -64,6 +76,10 @@ export interface Rule {
   tags: string[];
   allowlists: Allowlist[];
   multiline: boolean;
+  /** Lines after the keyword's line a multiline rule's window reaches; null for the detector's default. */
+  windowLines: number | null;
+  /** Characters of the base64 alphabet that follow the keyword in every match; 0 when not stated. */
+  keywordTail: number;
 }
 
 export class RuleError extends Error {
@@ -126,5 +142,7 @@ export function compileRule(spec: RuleSpec): Rule {
     tags: spec.tags ?? [],
     allowlists: (spec.allowlists ?? []).map((a, i) => compileAllowlist(a, `${where}.allowlists[${i}]`)),
     multiline: spec.multiline ?? false,
+    windowLines: spec.windowLines ?? null,
+    keywordTail: spec.keywordTail ?? 0,
   };
 }

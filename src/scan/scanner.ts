@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Detector } from './detector.ts';
 import type { Finding } from './finding.ts';
 import { toFindings, type FindingContext } from './locate.ts';
+import { keptLines, type LinePrefilter } from './prefilter.ts';
 
 export interface ScanLimits {
   /** Largest file (or added content of one file in one commit) that is scanned, in bytes. */
@@ -34,6 +35,7 @@ export class Scanner {
   readonly limits: ScanLimits;
   readonly cache: VerdictCache | null;
   readonly rulesetId: string;
+  private prefilter: LinePrefilter | undefined;
 
   constructor(options: ScannerOptions) {
     this.detector = options.detector;
@@ -46,6 +48,16 @@ export class Scanner {
   scanText(text: string, ctx: FindingContext): Finding[] {
     const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit });
     return toFindings(raws, text, ctx);
+  }
+
+  /**
+   * Scans a whole text held as bytes (a file, stdin): only the lines the byte prefilter keeps
+   * are decoded and scanned, with their real line numbers.
+   */
+  scanBytes(bytes: Uint8Array, ctx: FindingContext): Finding[] {
+    const kept = keptLines((this.prefilter ??= this.detector.linePrefilter()), bytes);
+    if (kept.lineNumbers.length === 0) return [];
+    return this.scanText(kept.text, { ...ctx, lineNumbers: kept.lineNumbers });
   }
 
   scanPath(ctx: FindingContext): Finding[] {

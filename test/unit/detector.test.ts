@@ -100,6 +100,14 @@ describe('Detector', () => {
     assert.equal(detector([spec], { maxDecodeDepth: 0 }).scan({ text: Buffer.from(TOKEN).toString('base64'), path: '', commit: '' }).length, 0);
   });
 
+  it('reports a secret encoded twice at the outer encoded place', () => {
+    const twice = Buffer.from(Buffer.from(`token ${TOKEN}`).toString('base64')).toString('base64');
+    const text = `line one\nsecret: ${twice}\nline three`;
+    const [found] = detector([spec], { maxDecodeDepth: 2 }).scan({ text, path: '', commit: '' });
+    assert.equal(text.slice(found!.start, found!.end), twice);
+    assert.deepEqual(found!.decodedFrom, ['base64', 'base64']);
+  });
+
   it('uses secretGroup, the only group, or the whole match', () => {
     const two: RuleSpec = { id: 'two', description: '', regex: String.raw`(user)=(tok_[A-Za-z0-9]{20})`, keywords: ['tok_'], secretGroup: 2 };
     assert.equal(detector([two]).scan({ text: `user=${TOKEN}`, path: '', commit: '' })[0]!.secret, TOKEN);

@@ -40,6 +40,7 @@ export const rules: RuleSpec[] = [
     description: 'AWS access key id (long-term AKIA, temporary ASIA, ABIA/ACCA)',
     regex: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![0-9A-Za-z])`,
     keywords: ['akia', 'asia', 'abia', 'acca'],
+    keywordTail: 16,
     entropy: 3,
     tags: ['aws', 'access-key'],
     allowlists: [{ description: 'AWS documentation example ids', stopwords: ['example'] }],
@@ -625,6 +626,7 @@ export const rules: RuleSpec[] = [
     description: 'Yandex Cloud IAM token (t1.…)',
     regex: String.raw`\b(t1\.[A-Za-z0-9_\-]{50,500}={0,2}\.[A-Za-z0-9_\-]{86}={0,2})(?![A-Za-z0-9_\-=.])`,
     keywords: ['t1.'],
+    keywordTail: 50,
     entropy: 4,
     tags: ['yandex', 'token'],
     tps: [

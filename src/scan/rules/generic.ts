@@ -141,6 +141,8 @@ const COMMON_ALLOWLISTS: AllowlistSpec[] = [
 // (`password: str =`, `var pw string =`), then the operator; or the name is the quoted first
 // argument of a call (`define('DB_PASSWORD', '…')`, `props.put("password", "…")`), or an XML
 // attribute pair (`key="SmtpPassword" value="…"`).
+/** netrc's token separator: blanks with at most one line break among them. */
+const NETRC_GAP = String.raw`(?:[ \t]{1,64}|[ \t]{0,64}\r?\n[ \t]{0,64})`;
 const KEY_END = String.raw`(?:[_\-.]?\d)?(?![A-Za-z0-9_])`;
 const TYPE = String.raw`(?:\s{0,4}:\s{0,4}(?:str|string|String|SecretStr|Optional\[str\])|\s{1,4}(?:string|String|str))?`;
 const OP = String.raw`(?:["'\]]{0,2}\s{0,4}(?::=|=>|\?=|\|\|=|=(?!=)|:(?!:))|["']\s{1,4}value\s{0,4}=)`;
@@ -503,9 +505,12 @@ export const rules: RuleSpec[] = [
     id: 'netrc-password',
     description: 'Password in a .netrc / _netrc entry (machine ... login ... password ...)',
     // netrc separates tokens by whitespace, not by = or :, on one line or across lines.
-    regex: String.raw`\b(?:machine\s+\S+|default)\s+(?:login\s+\S+\s+)?password\s+(\S{6,256})`,
+    // Each separator holds at most one line break, so a match spans at most six lines: a short
+    // window, which matters because "default" is one of the commonest words in code.
+    regex: String.raw`\b(?:machine${NETRC_GAP}\S{1,256}|default)${NETRC_GAP}(?:login${NETRC_GAP}\S{1,256}${NETRC_GAP})?password${NETRC_GAP}(\S{6,256})`,
     keywords: ['machine', 'default'],
     multiline: true,
+    windowLines: 5,
     entropy: 2.5,
     tags: ['generic', 'password', 'netrc'],
     allowlists: COMMON_ALLOWLISTS,

@@ -88,6 +88,7 @@ export const rules: RuleSpec[] = [
     description: 'Square access token (EAAA, 64 characters)',
     regex: String.raw`\b(EAAA[A-Za-z0-9_-]{60})${TAIL}`,
     keywords: ['eaaa'],
+    keywordTail: 60,
     entropy: 3.5,
     tags: ['square', 'token', 'payments'],
     tps: [

@@ -160,6 +160,7 @@ export const rules: RuleSpec[] = [
     description: 'crates.io API token',
     regex: String.raw`\b(cio(?=[0-9A-Za-z]{0,31}[0-9])[0-9A-Za-z]{32})${END}`,
     keywords: ['cio'],
+    keywordTail: 32,
     entropy: 3.5,
     tags: ['crates-io', 'rust', 'token', 'registry'],
     tps: [

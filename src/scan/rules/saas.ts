@@ -445,6 +445,7 @@ export const rules: RuleSpec[] = [
     description: 'Airtable personal access token (pat + 14 alphanumerics + . + 64 hex)',
     regex: String.raw`\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})(?![A-Za-z0-9])`,
     keywords: ['pat'],
+    keywordTail: 14,
     entropy: 3.5,
     tags: ['airtable', 'token'],
     tps: [
@@ -471,6 +472,7 @@ export const rules: RuleSpec[] = [
     description: 'Dropbox short-lived access token (sl. or sl.u. + 130+ characters)',
     regex: String.raw`\b(sl\.(?:u\.)?[A-Za-z0-9_\-=]{130,1400})(?![A-Za-z0-9_\-=])`,
     keywords: ['sl.'],
+    keywordTail: 130,
     entropy: 4,
     tags: ['dropbox', 'token'],
     tps: [
@@ -773,6 +775,7 @@ export const rules: RuleSpec[] = [
     description: 'Trello user token (ATTA + 64 hex + 8 hex checksum)',
     regex: String.raw`\b(ATTA[a-f0-9]{64}[A-F0-9]{8})(?![A-Za-z0-9])`,
     keywords: ['atta'],
+    keywordTail: 72,
     entropy: 3,
     tags: ['trello', 'token'],
     tps: ['TRELLO_TOKEN=ATTA' + '9578d74981e1aa8a034906348b8c2a07b4e31a26b0087e91b8fe0fd3a6079427' + 'CE49F3A4', '"token": "ATTA' + '11f2f4840c718986f0a92f06aaf6dffd0a7a35aa3a3856a52f41725c15f42513' + 'F3F8ED3A"'],
@@ -846,6 +849,7 @@ export const rules: RuleSpec[] = [
     description: 'Facebook / Meta Graph API access token (EAA...)',
     regex: String.raw`(?<![A-Za-z0-9+/])(EAA[A-Za-z0-9]{100,400})(?![A-Za-z0-9+/=_\-])`,
     keywords: ['eaa'],
+    keywordTail: 100,
     entropy: 4,
     tags: ['facebook', 'token'],
     tps: [

@@ -76,7 +76,7 @@ function scanFile(scanner: Scanner, file: string, shown: string, result: ScanRes
     return;
   }
   result.stats.bytes += data.length;
-  result.findings.push(...scanner.scanText(data.toString('utf8'), { file: shown, commit: '' }));
+  result.findings.push(...scanner.scanBytes(data, { file: shown, commit: '' }));
 }
 
 /** git's own test: a NUL byte in the first 8000 bytes makes a file binary. */

@@ -99,7 +99,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
       },
       file: (change) => completed.push(change),
     },
-    { maxFileBytes: scanner.limits.maxFileBytes },
+    { maxFileBytes: scanner.limits.maxFileBytes, filter: scanner.detector.linePrefilter() },
   );
 
   const log = spawn('git', gitLogArguments(options.revisions), { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -172,7 +172,7 @@ async function processFiles(files: FileChange[], scanner: Scanner, result: ScanR
       }
     }
     if (!found) {
-      found = change.addedLines ? scanner.scanText(change.text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
+      found = change.lineNumbers.length ? scanner.scanText(change.text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
       if (key) await scanner.cache!.set(key, found.map(stripCommitFields));
     }
     found.push(...pathFindings);

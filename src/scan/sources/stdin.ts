@@ -21,7 +21,7 @@ export async function scanStream(scanner: Scanner, input: Readable, label = ''):
   }
   stats.files = 1;
   stats.bytes = size;
-  result.findings.push(...scanner.scanText(Buffer.concat(chunks).toString('utf8'), { file: label, commit: '' }));
+  result.findings.push(...scanner.scanBytes(Buffer.concat(chunks), { file: label, commit: '' }));
   stats.durationMs = Date.now() - started;
   return result;
 }

@@ -1,0 +1,154 @@
+// The first, cheap pass over raw bytes: which lines could any rule report on? A line is kept when
+// it holds a rule keyword, an encoded-looking run (base64, hex) or a percent escape; every other
+// line is dropped before it is ever decoded to a string. The engine then scans only the kept
+// lines, joined, with their real line numbers. That gives the same findings as scanning the whole
+// text, because a keyword rule's regex only ever runs over the lines holding its keyword hits,
+// and decoding only looks at runs within one line. Two rule kinds need more: a multiline rule
+// (PEM blocks) keeps its window's lines after its keyword's line, and a rule without
+// keywords keeps every line.
+//
+// Written by hand over bytes because it touches every byte a push or a history adds: decoding
+// all of them to UTF-16 and running the keyword and run finders over the strings was most of
+// the scanner's time.
+import type { KeywordMatcher } from './aho-corasick.ts';
+import { MIN_BASE64_RUN, RUN_CLASS, runDecodes } from './decode.ts';
+
+const PERCENT = 0x25;
+const EQUALS = 0x3d;
+
+export interface PrefilterPlan {
+  matcher: KeywordMatcher;
+  /** Per keyword index: the longest window (lines after the keyword's line) of the multiline rules listing it; 0 for none. */
+  keywordWindows: Int32Array;
+  /** Per keyword index: base64-alphabet characters that must follow a hit for it to count (0: none). */
+  keywordTails: Int32Array;
+  /** Some rule has no keywords: every line is kept. */
+  everyLine: boolean;
+}
+
+export class LinePrefilter {
+  private readonly plan: PrefilterPlan;
+  /** row -> 1 when a keyword ends in that state. */
+  private readonly rowHit: Uint8Array;
+  /** row -> the longest multiline window of the keywords ending in that state (0: none). */
+  private readonly rowWindow: Int32Array;
+  /** row -> the shortest token tail of the keywords ending in that state (0: a hit always counts). */
+  private readonly rowTail: Int32Array;
+  private readonly anyMultiline: boolean;
+  /** Lines still to keep after a multiline keyword's line. */
+  private multilineLinesLeft = 0;
+
+  constructor(plan: PrefilterPlan) {
+    this.plan = plan;
+    const { matcher } = plan;
+    this.rowHit = matcher.rowHasOutput;
+    this.rowWindow = new Int32Array(matcher.rowHasOutput.length);
+    this.rowTail = new Int32Array(matcher.rowHasOutput.length);
+    for (let row = 0; row < matcher.rowHasOutput.length; row += matcher.classes) {
+      if (matcher.rowHasOutput[row] !== 1) continue;
+      const keywords = [...matcher.outputsAt(row)];
+      this.rowWindow[row] = Math.max(...keywords.map((k) => plan.keywordWindows[k]!));
+      this.rowTail[row] = Math.min(...keywords.map((k) => plan.keywordTails[k]!));
+    }
+    this.anyMultiline = plan.keywordWindows.some((w) => w > 0);
+  }
+
+  /** Call at the start of every new text (file): a multiline window never reaches into the next. */
+  reset(): void {
+    this.multilineLinesLeft = 0;
+  }
+
+  /** Whether the line bytes[start, end) (without its newline) must be scanned. Lines must come in order. */
+  keep(bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.plan.everyLine) return true;
+    const { classOf, rows } = this.plan.matcher;
+    if (this.multilineLinesLeft > 0) {
+      this.multilineLinesLeft--;
+      return this.finishKept(bytes, start, end, 0);
+    }
+    const rowHit = this.rowHit;
+    let row = 0;
+    // The current run of base64 characters, kept without branches. The decoder only looks inside
+    // runs of 24 or more that hold a digit, + or / (its base64 runs need one; hex-encoded text is
+    // at least 32 characters and always has digits, since printable ASCII is 0x20-0x7e): those
+    // rare runs get its exact check.
+    let base64Run = 0;
+    let lastMark = -1;
+    let checkedUntil = start;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      row = rows[row + classOf[c]!]!;
+      if (rowHit[row] === 1 && (this.rowTail[row] === 0 || tailLength(bytes, i + 1, end, this.rowTail[row]!) >= this.rowTail[row]!)) {
+        if (this.rowWindow[row]! > 0) this.startMultiline(this.rowWindow[row]!);
+        return this.finishKept(bytes, i + 1, end, row);
+      }
+      const cls = RUN_CLASS[c]!;
+      base64Run = (base64Run + 1) & -(cls & 1);
+      lastMark = cls & 8 ? i : lastMark;
+      if (base64Run >= MIN_BASE64_RUN || c === PERCENT) {
+        if (base64Run >= MIN_BASE64_RUN && i >= checkedUntil && i - lastMark < base64Run) {
+          // A long run with a digit, + or /: rare enough to ask the decoder whether it would keep it.
+          const runStart = i + 1 - base64Run;
+          let runEnd = i + 1;
+          while (runEnd < end && RUN_CLASS[bytes[runEnd]!]! & 1) runEnd++;
+          checkedUntil = runEnd;
+          let withPadding = runEnd;
+          while (withPadding < end && withPadding - runEnd < 2 && bytes[withPadding] === EQUALS) withPadding++;
+          if (runDecodes(latin1(bytes, runStart, withPadding))) return this.finishKept(bytes, i + 1, end, row);
+        }
+        if (c === PERCENT && i + 2 < end && RUN_CLASS[bytes[i + 1]!]! & 4 && RUN_CLASS[bytes[i + 2]!]! & 4) return this.finishKept(bytes, i + 1, end, row);
+      }
+    }
+    return false;
+  }
+
+  /** A multiline keyword ends on this line: keep the window's lines after it. */
+  private startMultiline(lines: number): void {
+    if (lines > this.multilineLinesLeft) this.multilineLinesLeft = lines;
+  }
+
+  /** The rest of a line already kept only matters if a multiline keyword ends in it. Returns true. */
+  private finishKept(bytes: Uint8Array, start: number, end: number, row: number): boolean {
+    if (!this.anyMultiline) return true;
+    const { classOf, rows } = this.plan.matcher;
+    const rowWindow = this.rowWindow;
+    for (let i = start; i < end; i++) {
+      row = rows[row + classOf[bytes[i]!]!]!;
+      if (rowWindow[row]! > 0) this.startMultiline(rowWindow[row]!);
+    }
+    return true;
+  }
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+}
+
+/** How many base64-alphabet characters follow from start (counting stops at enough). */
+function tailLength(bytes: Uint8Array, start: number, end: number, enough: number): number {
+  const stop = Math.min(end, start + enough);
+  let i = start;
+  while (i < stop && RUN_CLASS[bytes[i]!]! & 1) i++;
+  return i - start;
+}
+
+/** Kept lines of a whole text, for sources that hold it in memory (files, stdin). */
+export function keptLines(prefilter: LinePrefilter, bytes: Uint8Array): { text: string; lineNumbers: number[] } {
+  prefilter.reset();
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lines: string[] = [];
+  const lineNumbers: number[] = [];
+  let start = 0;
+  let line = 1;
+  while (start <= bytes.length) {
+    let nl = buffer.indexOf(10, start);
+    if (nl === -1) nl = bytes.length;
+    if (prefilter.keep(bytes, start, nl)) {
+      lines.push(buffer.toString('utf8', start, nl));
+      lineNumbers.push(line);
+    }
+    start = nl + 1;
+    line++;
+  }
+  return { text: lines.join('\n'), lineNumbers };
+}
