@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { prepareAccessHook } from '../../src/gate/daemon.ts';
 import { clientGitconfig, upstreamSpellings } from '../../src/gate/gitconfig.ts';
 import { checkRefPolicy, globToRegExp } from '../../src/gate/ref-policy.ts';
 import { isValidRefName, parseRefUpdates, RefUpdateError } from '../../src/gate/ref-updates.ts';
@@ -96,5 +101,25 @@ describe('smart HTTP auth header', () => {
     assert.equal(tokenFromAuthorization('Basic bm9jb2xvbg=='), null);
     assert.equal(tokenFromAuthorization(undefined), null);
     assert.equal(tokenFromAuthorization('Digest x'), null);
+  });
+});
+
+describe("git daemon's access hook script", () => {
+  it('answers a push itself and hands everything else, with every argument, to gatehouse', () => {
+    const state = mkdtempSync(join(tmpdir(), "gatehouse-access-hook-it's-"));
+    try {
+      const record = join(state, 'calls');
+      const fake = join(state, 'fake-gatehouse');
+      writeFileSync(fake, `#!/bin/sh\nprintf '%s|' "$0" "$@" >> "${record}"\nexit 3\n`, { mode: 0o700 });
+      const hook = prepareAccessHook(state, fake);
+      const push = spawnSync(hook, ['receive-pack', '/m/app.git', 'gate', 'gate', '127.0.0.1', '9418']);
+      assert.equal(push.status, 0);
+      assert.equal(existsSync(record), false, 'a push never starts gatehouse');
+      const fetch = spawnSync(hook, ['upload-pack', '/m/app.git', 'gate', 'gate', '127.0.0.1', '9418']);
+      assert.equal(fetch.status, 3, "gatehouse's answer is the hook's answer");
+      assert.equal(readFileSync(record, 'utf8'), `${join(state, 'bin/gatehouse-access-hook')}|upload-pack|/m/app.git|gate|gate|127.0.0.1|9418|`);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 });
