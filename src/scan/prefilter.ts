@@ -27,7 +27,9 @@ export interface PrefilterPlan {
 }
 
 export class LinePrefilter {
-  private readonly plan: PrefilterPlan;
+  private readonly everyLine: boolean;
+  private readonly classOf: Uint8Array;
+  private readonly rows: Int32Array;
   /** row -> 1 when a keyword ends in that state. */
   private readonly rowHit: Uint8Array;
   /** row -> the longest multiline window of the keywords ending in that state (0: none). */
@@ -39,8 +41,10 @@ export class LinePrefilter {
   private multilineLinesLeft = 0;
 
   constructor(plan: PrefilterPlan) {
-    this.plan = plan;
     const { matcher } = plan;
+    this.everyLine = plan.everyLine;
+    this.classOf = matcher.classOf;
+    this.rows = matcher.rows;
     this.rowHit = matcher.rowHasOutput;
     this.rowWindow = new Int32Array(matcher.rowHasOutput.length);
     this.rowTail = new Int32Array(matcher.rowHasOutput.length);
@@ -60,13 +64,16 @@ export class LinePrefilter {
 
   /** Whether the line bytes[start, end) (without its newline) must be scanned. Lines must come in order. */
   keep(bytes: Uint8Array, start: number, end: number): boolean {
-    if (this.plan.everyLine) return true;
-    const { classOf, rows } = this.plan.matcher;
+    if (this.everyLine) return true;
     if (this.multilineLinesLeft > 0) {
       this.multilineLinesLeft--;
       return this.finishKept(bytes, start, end, 0);
     }
+    // The loop holds only the per-byte work; rare events (a keyword, a long run, a "%") go to methods of their own.
+    const classOf = this.classOf;
+    const rows = this.rows;
     const rowHit = this.rowHit;
+    const runClass = RUN_CLASS;
     let row = 0;
     // The current run of base64 characters, kept without branches. The decoder only looks inside
     // runs of 24 or more that hold a digit, + or / (its base64 runs need one; hex-encoded text is
@@ -78,28 +85,42 @@ export class LinePrefilter {
     for (let i = start; i < end; i++) {
       const c = bytes[i]!;
       row = rows[row + classOf[c]!]!;
-      if (rowHit[row] === 1 && (this.rowTail[row] === 0 || tailLength(bytes, i + 1, end, this.rowTail[row]!) >= this.rowTail[row]!)) {
-        if (this.rowWindow[row]! > 0) this.startMultiline(this.rowWindow[row]!);
-        return this.finishKept(bytes, i + 1, end, row);
-      }
-      const cls = RUN_CLASS[c]!;
+      if (rowHit[row] === 1 && this.hitCounts(bytes, i, end, row)) return this.finishKept(bytes, i + 1, end, row);
+      const cls = runClass[c]!;
       base64Run = (base64Run + 1) & -(cls & 1);
       lastMark = cls & 8 ? i : lastMark;
-      if (base64Run >= MIN_BASE64_RUN || c === PERCENT) {
-        if (base64Run >= MIN_BASE64_RUN && i >= checkedUntil && i - lastMark < base64Run) {
-          // A long run with a digit, + or /: rare enough to ask the decoder whether it would keep it.
-          const runStart = i + 1 - base64Run;
-          let runEnd = i + 1;
-          while (runEnd < end && RUN_CLASS[bytes[runEnd]!]! & 1) runEnd++;
-          checkedUntil = runEnd;
-          let withPadding = runEnd;
-          while (withPadding < end && withPadding - runEnd < 2 && bytes[withPadding] === EQUALS) withPadding++;
-          if (runDecodes(latin1(bytes, runStart, withPadding))) return this.finishKept(bytes, i + 1, end, row);
-        }
-        if (c === PERCENT && i + 2 < end && RUN_CLASS[bytes[i + 1]!]! & 4 && RUN_CLASS[bytes[i + 2]!]! & 4) return this.finishKept(bytes, i + 1, end, row);
+      if ((base64Run >= MIN_BASE64_RUN && i >= checkedUntil && i - lastMark < base64Run) || c === PERCENT) {
+        const next = this.encodedAt(bytes, i, end, base64Run, checkedUntil);
+        if (next < 0) return this.finishKept(bytes, i + 1, end, row);
+        checkedUntil = next;
       }
     }
     return false;
+  }
+
+  /** A keyword ends at i: does it count (token tail), and does it open a multiline window? */
+  private hitCounts(bytes: Uint8Array, i: number, end: number, row: number): boolean {
+    const tail = this.rowTail[row]!;
+    if (tail > 0 && tailLength(bytes, i + 1, end, tail) < tail) return false;
+    if (this.rowWindow[row]! > 0) this.startMultiline(this.rowWindow[row]!);
+    return true;
+  }
+
+  /**
+   * At i a long base64 run with a mark, or a "%": -1 when the decoder would take something here,
+   * else how far the run has been checked.
+   */
+  private encodedAt(bytes: Uint8Array, i: number, end: number, base64Run: number, checkedUntil: number): number {
+    if (bytes[i] === PERCENT) {
+      if (i + 2 < end && RUN_CLASS[bytes[i + 1]!]! & 4 && RUN_CLASS[bytes[i + 2]!]! & 4) return -1;
+      if (base64Run < MIN_BASE64_RUN) return checkedUntil;
+    }
+    const runStart = i + 1 - base64Run;
+    let runEnd = i + 1;
+    while (runEnd < end && RUN_CLASS[bytes[runEnd]!]! & 1) runEnd++;
+    let withPadding = runEnd;
+    while (withPadding < end && withPadding - runEnd < 2 && bytes[withPadding] === EQUALS) withPadding++;
+    return runDecodes(latin1(bytes, runStart, withPadding)) ? -1 : runEnd;
   }
 
   /** A multiline keyword ends on this line: keep the window's lines after it. */
@@ -110,7 +131,8 @@ export class LinePrefilter {
   /** The rest of a line already kept only matters if a multiline keyword ends in it. Returns true. */
   private finishKept(bytes: Uint8Array, start: number, end: number, row: number): boolean {
     if (!this.anyMultiline) return true;
-    const { classOf, rows } = this.plan.matcher;
+    const classOf = this.classOf;
+    const rows = this.rows;
     const rowWindow = this.rowWindow;
     for (let i = start; i < end; i++) {
       row = rows[row + classOf[bytes[i]!]!]!;
