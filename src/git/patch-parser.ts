@@ -200,8 +200,16 @@ export class PatchParser {
       if (allPlus) this.keepAdded(bytes, start + n, end, this.newLine, truncated);
       this.newLine++;
     }
-    if (this.remainingResult < 0 || this.remainingParent.some((r) => r < 0)) throw new PatchFormatError('hunk longer than its header said');
-    if (this.remainingResult === 0 && this.remainingParent.every((r) => r === 0)) this.state = 'header';
+    // Plain loops, not some()/every(): this runs for every line of the history.
+    let over = this.remainingResult < 0;
+    let done = this.remainingResult === 0;
+    for (let i = 0; i < n; i++) {
+      const left = this.remainingParent[i]!;
+      if (left < 0) over = true;
+      if (left !== 0) done = false;
+    }
+    if (over) throw new PatchFormatError('hunk longer than its header said');
+    if (done) this.state = 'header';
   }
 
   private keepAdded(bytes: Buffer, start: number, end: number, lineNumber: number, truncated: boolean): void {
