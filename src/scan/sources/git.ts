@@ -4,6 +4,7 @@
 // history is never in memory.
 import { spawn } from 'node:child_process';
 import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../../git/cat-file.ts';
+import { bufferedGit } from '../../git/buffered-output.ts';
 import { LineSplitter } from '../../git/line-reader.ts';
 import { runGit } from '../../git/run.ts';
 import { COMMIT_MARKER, PatchParser, type FileChange } from '../../git/patch-parser.ts';
@@ -102,7 +103,8 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
     { maxFileBytes: scanner.limits.maxFileBytes, filter: scanner.detector.linePrefilter() },
   );
 
-  const log = spawn('git', gitLogArguments(options.revisions), { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = bufferedGit(gitLogArguments(options.revisions), env);
+  const log = spawn(command.file, command.args, { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   log.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 64 * 1024) stderr += c.toString();
