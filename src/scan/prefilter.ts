@@ -30,8 +30,8 @@ export class LinePrefilter {
   private readonly everyLine: boolean;
   private readonly classOf: Uint8Array;
   private readonly rows: Int32Array;
-  /** row -> 1 when a keyword ends in that state. */
-  private readonly rowHit: Uint8Array;
+  /** The DFA's rows again, with a transition into a state where a keyword ends stored as ~row: one load a byte instead of two. */
+  private readonly markedRows: Int32Array;
   /** row -> the longest multiline window of the keywords ending in that state (0: none). */
   private readonly rowWindow: Int32Array;
   /** row -> the shortest token tail of the keywords ending in that state (0: a hit always counts). */
@@ -45,7 +45,7 @@ export class LinePrefilter {
     this.everyLine = plan.everyLine;
     this.classOf = matcher.classOf;
     this.rows = matcher.rows;
-    this.rowHit = matcher.rowHasOutput;
+    this.markedRows = matcher.rows.map((row) => (matcher.rowHasOutput[row] === 1 ? ~row : row));
     this.rowWindow = new Int32Array(matcher.rowHasOutput.length);
     this.rowTail = new Int32Array(matcher.rowHasOutput.length);
     for (let row = 0; row < matcher.rowHasOutput.length; row += matcher.classes) {
@@ -71,8 +71,7 @@ export class LinePrefilter {
     }
     // The loop holds only the per-byte work; rare events (a keyword, a long run, a "%") go to methods of their own.
     const classOf = this.classOf;
-    const rows = this.rows;
-    const rowHit = this.rowHit;
+    const rows = this.markedRows;
     const runClass = RUN_CLASS;
     let row = 0;
     // The current run of base64 characters, kept without branches. The decoder only looks inside
@@ -85,7 +84,10 @@ export class LinePrefilter {
     for (let i = start; i < end; i++) {
       const c = bytes[i]!;
       row = rows[row + classOf[c]!]!;
-      if (rowHit[row] === 1 && this.hitCounts(bytes, i, end, row)) return this.finishKept(bytes, i + 1, end, row);
+      if (row < 0) {
+        row = ~row;
+        if (this.hitCounts(bytes, i, end, row)) return this.finishKept(bytes, i + 1, end, row);
+      }
       const cls = runClass[c]!;
       base64Run = (base64Run + 1) & -(cls & 1);
       lastMark = cls & 8 ? i : lastMark;
