@@ -89,7 +89,9 @@ export class Detector {
     });
     // Per keyword, the token tail every rule listing it promises (0 if one does not).
     const keywordTails = Int32Array.from(this.rulesByKeyword, (ruleIndexes) => Math.min(...ruleIndexes.map((r) => rules[r]!.keywordTail)));
-    this.prefilterPlan = { matcher: this.matcher, keywordWindows, keywordTails, everyLine: this.unconditional.length > 0 };
+    // Per keyword, the keywordThen regexes of the rules listing it; null if one of them states none.
+    const keywordThens = this.rulesByKeyword.map((ruleIndexes) => (ruleIndexes.every((r) => rules[r]!.keywordThen) ? ruleIndexes.map((r) => rules[r]!.keywordThen!) : null));
+    this.prefilterPlan = { matcher: this.matcher, keywordWindows, keywordTails, keywordThens, everyLine: this.unconditional.length > 0 };
   }
 
   /** A byte-level first pass that tells which lines of a text this detector could report on (prefilter.ts). */

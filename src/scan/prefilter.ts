@@ -22,6 +22,8 @@ export interface PrefilterPlan {
   keywordWindows: Int32Array;
   /** Per keyword index: base64-alphabet characters that must follow a hit for it to count (0: none). */
   keywordTails: Int32Array;
+  /** Per keyword index: regexes one of which must match (sticky) right after a hit for it to count; null: none. */
+  keywordThens: Array<RegExp[] | null>;
   /** Some rule has no keywords: every line is kept. */
   everyLine: boolean;
 }
@@ -36,6 +38,8 @@ export class LinePrefilter {
   private readonly rowWindow: Int32Array;
   /** row -> the shortest token tail of the keywords ending in that state (0: a hit always counts). */
   private readonly rowTail: Int32Array;
+  /** row -> keywordThen regexes for the keywords ending in that state, where every one of them has some. */
+  private readonly rowThens = new Map<number, RegExp[]>();
   private readonly anyMultiline: boolean;
   /** Lines still to keep after a multiline keyword's line. */
   private multilineLinesLeft = 0;
@@ -53,6 +57,8 @@ export class LinePrefilter {
       const keywords = [...matcher.outputsAt(row)];
       this.rowWindow[row] = Math.max(...keywords.map((k) => plan.keywordWindows[k]!));
       this.rowTail[row] = Math.min(...keywords.map((k) => plan.keywordTails[k]!));
+      const thens = keywords.map((k) => plan.keywordThens[k]!);
+      if (thens.every((t) => t !== null)) this.rowThens.set(row, [...new Set(thens.flat())]);
     }
     this.anyMultiline = plan.keywordWindows.some((w) => w > 0);
   }
@@ -86,7 +92,7 @@ export class LinePrefilter {
       row = rows[row + classOf[c]!]!;
       if (row < 0) {
         row = ~row;
-        if (this.hitCounts(bytes, i, end, row)) return this.finishKept(bytes, i + 1, end, row);
+        if (this.hitCounts(bytes, start, i, end, row)) return this.finishKept(bytes, i + 1, end, row);
       }
       const cls = runClass[c]!;
       base64Run = (base64Run + 1) & -(cls & 1);
@@ -101,9 +107,11 @@ export class LinePrefilter {
   }
 
   /** A keyword ends at i: does it count (token tail), and does it open a multiline window? */
-  private hitCounts(bytes: Uint8Array, i: number, end: number, row: number): boolean {
+  private hitCounts(bytes: Uint8Array, lineStart: number, i: number, end: number, row: number): boolean {
     const tail = this.rowTail[row]!;
     if (tail > 0 && tailLength(bytes, i + 1, end, tail) < tail) return false;
+    const thens = this.rowThens.get(row);
+    if (thens && !thenMatches(thens, bytes, lineStart, i + 1, end)) return false;
     if (this.rowWindow[row]! > 0) this.startMultiline(this.rowWindow[row]!);
     return true;
   }
@@ -146,6 +154,26 @@ export class LinePrefilter {
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+}
+
+/**
+ * Whether one of the regexes matches at start, seeing the line's text as the scan will (UTF-8):
+ * 16 characters or more before (within the line), 512 after. Most hits are settled by a short look; only one that
+ * fails where the look was cut short gets the long one.
+ */
+function thenMatches(thens: RegExp[], bytes: Uint8Array, lineStart: number, start: number, end: number): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const before = buffer.toString('utf8', Math.max(lineStart, start - 64), start);
+  const test = (reach: number): boolean => {
+    const text = before + buffer.toString('utf8', start, Math.min(end, start + reach));
+    for (const then of thens) {
+      then.lastIndex = before.length;
+      if (then.test(text)) return true;
+    }
+    return false;
+  };
+  // A UTF-16 unit takes at most 3 bytes, so 1,536 bytes hold 512 characters.
+  return test(160) || (end > start + 160 && test(1536));
 }
 
 /** How many base64-alphabet characters follow from start (counting stops at enough). */

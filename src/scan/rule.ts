@@ -49,6 +49,13 @@ export interface RuleSpec {
    * passes over hits of the keyword inside ordinary words ("pat" in "path").
    */
   keywordTail?: number;
+  /**
+   * A regex every match satisfies right after its keyword (matched there, sticky, with the rule's
+   * flags; a lookbehind sees at least the 16 characters before; the rest of the line after, up to
+   * 512 characters). The prefilter passes over keyword hits where it fails, so a keyword as common
+   * as "token" or "https://" keeps only the lines where the rule could match.
+   */
+  keywordThen?: string;
   /** Samples that must be found by this rule. Fake values only. */
   tps?: string[];
   /** Look-alikes that this rule must not report. */
@@ -80,6 +87,8 @@ export interface Rule {
   windowLines: number | null;
   /** Characters of the base64 alphabet that follow the keyword in every match; 0 when not stated. */
   keywordTail: number;
+  /** What every match has right after its keyword (sticky); null when not stated. */
+  keywordThen: RegExp | null;
 }
 
 export class RuleError extends Error {
@@ -114,6 +123,14 @@ export function compileAllowlist(spec: AllowlistSpec, where: string): Allowlist 
   };
 }
 
+function compileKeywordThen(source: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(source, `${[...new Set(flags.replace(/[gdy]/g, ''))].join('')}y`);
+  } catch (error) {
+    throw new RuleError(`${where}: invalid regex: ${(error as Error).message}`);
+  }
+}
+
 /** Built-in rules are proven by their samples in the tests; user rules get every check at load. */
 const trustedSpecs = new WeakSet<RuleSpec>();
 
@@ -144,5 +161,6 @@ export function compileRule(spec: RuleSpec): Rule {
     multiline: spec.multiline ?? false,
     windowLines: spec.windowLines ?? null,
     keywordTail: spec.keywordTail ?? 0,
+    keywordThen: spec.keywordThen ? compileKeywordThen(spec.keywordThen, spec.flags ?? '', `${where}.keywordThen`) : null,
   };
 }

@@ -101,6 +101,17 @@ describe('line prefilter', () => {
     assert.deepEqual(assertSame(defaultEntry).map((f) => f.RuleID), ['netrc-password']);
   });
 
+  it("passes over keyword hits where the rule's keywordThen cannot match", () => {
+    const kept = (line: string) => keptLines(scanner.detector.linePrefilter(), Buffer.from(line)).lineNumbers.length === 1;
+    assert.equal(kept('export default function render() {}'), false);
+    assert.equal(kept('see https://example.org/docs/page for details'), false);
+    assert.equal(kept('const tokens = tokenize(input);'), false);
+    assert.equal(kept('default login anonymous password ' + 'Zq8vLm2xKp4Wn7'), true);
+    assert.equal(kept('default'), true, 'a netrc entry may go on after "default" on the next line');
+    assert.equal(kept('url = "https://bot:' + 'Zk3pQ9vL2mN7xR4t@git.corp.internal/x.git"'), true);
+    assert.equal(kept('auth_token = "' + 'Zq8vLm2xKp4Wn7Rt5Yu1"'), true);
+  });
+
   it('keeps every line when a rule has no keywords', () => {
     const rule: RuleSpec = { id: 'anything-long', description: 'x', regex: String.raw`\bzz[a-z]{6}\b` };
     const s = new Scanner({ detector: new Detector([compileRule(rule)]), rulesetId: 'x' });

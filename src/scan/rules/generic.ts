@@ -183,6 +183,7 @@ export const rules: RuleSpec[] = [
     regex: assignment(PASSWORD_KEYS, 8, 200),
     secretGroup: 2,
     keywords: ['pass', 'pwd'],
+    keywordThen: String.raw`(?:word|wd|phrase|WORD|WD|PHRASE)?${KEY_END}`,
     entropy: 2.75,
     tags: ['generic', 'password'],
     allowlists: [
@@ -258,6 +259,7 @@ export const rules: RuleSpec[] = [
     flags: 'i',
     secretGroup: 2,
     keywords: ['secret', 'credential', ...joined('private', 'key'), ...joined('encryption', 'key'), ...joined('signing', 'key'), ...joined('master', 'key'), ...joined('hmac', 'key')],
+    keywordThen: String.raw`(?:(?<=secret)(?:[_\-.]?key(?:[_\-.]?base)?)?|(?<=credential)s?)?${KEY_END}`,
     entropy: 3,
     tags: ['generic', 'secret'],
     allowlists: [
@@ -303,6 +305,7 @@ export const rules: RuleSpec[] = [
     flags: 'i',
     secretGroup: 2,
     keywords: [...joined('api', 'key'), ...joined('access', 'key'), ...joined('auth', 'key'), ...joined('app', 'key'), ...joined('subscription', 'key')],
+    keywordThen: KEY_END,
     entropy: 3,
     tags: ['generic', 'api-key'],
     allowlists: COMMON_ALLOWLISTS,
@@ -335,6 +338,7 @@ export const rules: RuleSpec[] = [
     flags: 'i',
     secretGroup: 2,
     keywords: ['token'],
+    keywordThen: KEY_END,
     entropy: 3,
     tags: ['generic', 'token'],
     allowlists: [...COMMON_ALLOWLISTS, { description: 'placeholder words', stopwords: ['token'] }],
@@ -509,6 +513,8 @@ export const rules: RuleSpec[] = [
     // window, which matters because "default" is one of the commonest words in code.
     regex: String.raw`\b(?:machine${NETRC_GAP}\S{1,256}|default)${NETRC_GAP}(?:login${NETRC_GAP}\S{1,256}${NETRC_GAP})?password${NETRC_GAP}(\S{6,256})`,
     keywords: ['machine', 'default'],
+    // After "machine" a host follows; after "default" login or password (or the line ends).
+    keywordThen: String.raw`(?:(?<=machine)(?:[ \t]{1,64}\S|[ \t]{0,64}\r?$)|(?<=default)(?:[ \t]{1,64}(?:login|password)|[ \t]{0,64}\r?$))`,
     multiline: true,
     windowLines: 5,
     entropy: 2.5,

@@ -286,6 +286,7 @@ export const rules: RuleSpec[] = [
     regex: uri(String.raw`(?:git\+)?(?:https?|s?ftps?|ssh|svn\+ssh|smtps?|imaps?|pop3s?)`, 6),
     flags: 'i',
     keywords: ['http://', 'https://', 'ftp://', 'ftps://', 'ssh://', 'smtp://', 'smtps://', 'imap://', 'imaps://', 'pop3://', 'pop3s://'],
+    keywordThen: String.raw`${USER}:${pass(6)}@`,
     tags: ['basic-auth', 'url', 'password'],
     allowlists: URI_ALLOWLISTS,
     tps: [
