@@ -13,9 +13,9 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-export const CHUNKS = ['cli', 'credential', 'pre-receive', 'access-hook', 'redis', 'undici'] as const;
+export const CHUNKS = ['cli', 'credential', 'pre-receive', 'access-hook', 'redis', 'undici', 'jose', 'zod', 'toml'] as const;
 /** Packages that are chunks of their own: the role chunks reach them through sea-main's require. */
-export const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis', undici: 'undici' };
+export const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis', undici: 'undici', jose: 'jose', zod: 'zod', 'smol-toml': 'toml' };
 
 export async function bundle(entry: string, outfile: string, external: string[] = []): Promise<void> {
   await build({

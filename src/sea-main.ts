@@ -13,7 +13,7 @@ import type { Role } from './roles.ts';
 declare const GATEHOUSE_VERSION: string;
 
 /** Packages bundled as chunks of their own (scripts/build.ts SHARED_CHUNKS), loaded on first require. */
-const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis', undici: 'undici' };
+const SHARED_CHUNKS: Record<string, string> = { '@keyv/redis': 'redis', undici: 'undici', jose: 'jose', zod: 'zod', 'smol-toml': 'toml' };
 const loaded = new Map<string, unknown>();
 const builtins = createRequire(process.execPath);
 
