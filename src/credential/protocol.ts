@@ -2,6 +2,7 @@
 // key=value ended by a blank line or EOF. Written by hand because it is the product's core and a
 // strict reader is the safety: NUL, over-long lines and oversize requests are refused outright.
 import type { Readable } from 'node:stream';
+import { readFdUntil } from '../process-io.ts';
 
 export const MAX_LINE_BYTES = 65_535;
 export const MAX_REQUEST_BYTES = 1_048_576;
@@ -48,6 +49,18 @@ export function parseCredentialRequest(text: string): CredentialAttributes {
 }
 
 /** Reads a request from a stream up to the blank line or EOF, refusing anything oversized. */
+/** Reads a request from a descriptor without streams (see ProcessIO.fds), else from the stream. */
+export async function readCredentialRequestFrom(fd: number | undefined, input: Readable): Promise<CredentialAttributes> {
+  if (fd !== undefined) {
+    const data = readFdUntil(fd, (all) => endsRequest(all, true), MAX_REQUEST_BYTES);
+    if (data !== null) {
+      if (data.length > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
+      return parseCredentialRequest(data.toString('utf8'));
+    }
+  }
+  return readCredentialRequest(input);
+}
+
 export async function readCredentialRequest(input: Readable): Promise<CredentialAttributes> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -4,9 +4,9 @@
 import { loadConfigPreferCache } from '../config/load-fast.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
-import type { ProcessIO } from '../process-io.ts';
+import { writeFdAll, type ProcessIO } from '../process-io.ts';
 import { credentialErase, credentialGet, credentialStore, type HelperContext } from './helper.ts';
-import { CredentialProtocolError, formatCredentialResponse, readCredentialRequest } from './protocol.ts';
+import { CredentialProtocolError, formatCredentialResponse, readCredentialRequestFrom } from './protocol.ts';
 import { fromAttributes } from './request.ts';
 
 const ACTIONS = new Set(['get', 'store', 'erase']);
@@ -20,7 +20,7 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
   // git may add actions in future versions; helpers must ignore ones they do not know.
   if (!ACTIONS.has(action)) return 0;
   try {
-    const request = fromAttributes(await readCredentialRequest(io.stdin));
+    const request = fromAttributes(await readCredentialRequestFrom(io.fds?.stdin, io.stdin));
     const loaded = await loadConfigPreferCache({ env: io.env, cwd: io.cwd });
     // The store (SQLite or Redis) loads only when a request reaches it.
     const ctx: HelperContext = { loaded, env: io.env, openStore: async (options) => (await import('../store/open-configured.ts')).openConfiguredStore(loaded, io.env, options) };
@@ -33,7 +33,8 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
       ];
       if (answer.passwordExpiryUtc) lines.push(['password_expiry_utc', answer.passwordExpiryUtc]);
       if (answer.oauthRefreshToken) lines.push(['oauth_refresh_token', answer.oauthRefreshToken]);
-      io.stdout.write(formatCredentialResponse(lines));
+      const response = formatCredentialResponse(lines);
+      if (!(io.fds && writeFdAll(io.fds.stdout, response))) io.stdout.write(response);
     } else if (action === 'store') {
       await credentialStore(request, ctx);
     } else {
