@@ -38,7 +38,7 @@ export interface PatchHandlers {
 /** Decides which added lines are kept (bytes[start, end), valid during the call); told when a new file starts. */
 export interface AddedLineFilter {
   reset(): void;
-  keep(bytes: Uint8Array, start: number, end: number): boolean;
+  keep(bytes: Buffer, start: number, end: number): boolean;
 }
 
 export class PatchFormatError extends Error {

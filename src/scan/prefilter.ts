@@ -31,8 +31,7 @@ export interface PrefilterPlan {
 export class LinePrefilter {
   private readonly everyLine: boolean;
   private readonly classOf: Uint8Array;
-  private readonly rows: Int32Array;
-  /** The DFA's rows again, with a transition into a state where a keyword ends stored as ~row: one load a byte instead of two. */
+  /** The DFA's rows (KeywordMatcher.rows), with a transition into a state where a keyword ends stored as ~row: one load a byte instead of two. */
   private readonly markedRows: Int32Array;
   /** row -> the longest multiline window of the keywords ending in that state (0: none). */
   private readonly rowWindow: Int32Array;
@@ -48,7 +47,6 @@ export class LinePrefilter {
     const { matcher } = plan;
     this.everyLine = plan.everyLine;
     this.classOf = matcher.classOf;
-    this.rows = matcher.rows;
     this.markedRows = matcher.rows.map((row) => (matcher.rowHasOutput[row] === 1 ? ~row : row));
     this.rowWindow = new Int32Array(matcher.rowHasOutput.length);
     this.rowTail = new Int32Array(matcher.rowHasOutput.length);
@@ -69,7 +67,7 @@ export class LinePrefilter {
   }
 
   /** Whether the line bytes[start, end) (without its newline) must be scanned. Lines must come in order. */
-  keep(bytes: Uint8Array, start: number, end: number): boolean {
+  keep(bytes: Buffer, start: number, end: number): boolean {
     if (this.everyLine) return true;
     if (this.multilineLinesLeft > 0) {
       this.multilineLinesLeft--;
@@ -107,7 +105,7 @@ export class LinePrefilter {
   }
 
   /** A keyword ends at i: does it count (token tail), and does it open a multiline window? */
-  private hitCounts(bytes: Uint8Array, lineStart: number, i: number, end: number, row: number): boolean {
+  private hitCounts(bytes: Buffer, lineStart: number, i: number, end: number, row: number): boolean {
     const tail = this.rowTail[row]!;
     if (tail > 0 && tailLength(bytes, i + 1, end, tail) < tail) return false;
     const thens = this.rowThens.get(row);
@@ -120,7 +118,7 @@ export class LinePrefilter {
    * At i a long base64 run with a mark, or a "%": -1 when the decoder would take something here,
    * else how far the run has been checked.
    */
-  private encodedAt(bytes: Uint8Array, i: number, end: number, base64Run: number, checkedUntil: number): number {
+  private encodedAt(bytes: Buffer, i: number, end: number, base64Run: number, checkedUntil: number): number {
     if (bytes[i] === PERCENT) {
       if (i + 2 < end && RUN_CLASS[bytes[i + 1]!]! & 4 && RUN_CLASS[bytes[i + 2]!]! & 4) return -1;
       if (base64Run < MIN_BASE64_RUN) return checkedUntil;
@@ -130,7 +128,7 @@ export class LinePrefilter {
     while (runEnd < end && RUN_CLASS[bytes[runEnd]!]! & 1) runEnd++;
     let withPadding = runEnd;
     while (withPadding < end && withPadding - runEnd < 2 && bytes[withPadding] === EQUALS) withPadding++;
-    return runDecodes(latin1(bytes, runStart, withPadding)) ? -1 : runEnd;
+    return runDecodes(bytes.toString('latin1', runStart, withPadding)) ? -1 : runEnd;
   }
 
   /** A multiline keyword ends on this line: keep the window's lines after it. */
@@ -139,33 +137,30 @@ export class LinePrefilter {
   }
 
   /** The rest of a line already kept only matters if a multiline keyword ends in it. Returns true. */
-  private finishKept(bytes: Uint8Array, start: number, end: number, row: number): boolean {
+  private finishKept(bytes: Buffer, start: number, end: number, row: number): boolean {
     if (!this.anyMultiline) return true;
     const classOf = this.classOf;
-    const rows = this.rows;
-    const rowWindow = this.rowWindow;
+    const rows = this.markedRows;
     for (let i = start; i < end; i++) {
       row = rows[row + classOf[bytes[i]!]!]!;
-      if (rowWindow[row]! > 0) this.startMultiline(rowWindow[row]!);
+      if (row < 0) {
+        row = ~row;
+        if (this.rowWindow[row]! > 0) this.startMultiline(this.rowWindow[row]!);
+      }
     }
     return true;
   }
 }
 
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
-}
-
 /**
  * Whether one of the regexes matches at start, seeing the line's text as the scan will (UTF-8):
- * 16 characters or more before (within the line), 512 after. Most hits are settled by a short look; only one that
- * fails where the look was cut short gets the long one.
+ * 16 characters or more before (within the line), 512 after. Most hits are settled by a short
+ * look; only one that fails where the look was cut short gets the long one.
  */
-function thenMatches(thens: RegExp[], bytes: Uint8Array, lineStart: number, start: number, end: number): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const before = buffer.toString('utf8', Math.max(lineStart, start - 64), start);
+function thenMatches(thens: RegExp[], bytes: Buffer, lineStart: number, start: number, end: number): boolean {
+  const before = bytes.toString('utf8', Math.max(lineStart, start - 64), start);
   const test = (reach: number): boolean => {
-    const text = before + buffer.toString('utf8', start, Math.min(end, start + reach));
+    const text = before + bytes.toString('utf8', start, Math.min(end, start + reach));
     for (const then of thens) {
       then.lastIndex = before.length;
       if (then.test(text)) return true;
@@ -177,7 +172,7 @@ function thenMatches(thens: RegExp[], bytes: Uint8Array, lineStart: number, star
 }
 
 /** How many base64-alphabet characters follow from start (counting stops at enough). */
-function tailLength(bytes: Uint8Array, start: number, end: number, enough: number): number {
+function tailLength(bytes: Buffer, start: number, end: number, enough: number): number {
   const stop = Math.min(end, start + enough);
   let i = start;
   while (i < stop && RUN_CLASS[bytes[i]!]! & 1) i++;
@@ -185,18 +180,17 @@ function tailLength(bytes: Uint8Array, start: number, end: number, enough: numbe
 }
 
 /** Kept lines of a whole text, for sources that hold it in memory (files, stdin). */
-export function keptLines(prefilter: LinePrefilter, bytes: Uint8Array): { text: string; lineNumbers: number[] } {
+export function keptLines(prefilter: LinePrefilter, bytes: Buffer): { text: string; lineNumbers: number[] } {
   prefilter.reset();
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lines: string[] = [];
   const lineNumbers: number[] = [];
   let start = 0;
   let line = 1;
   while (start <= bytes.length) {
-    let nl = buffer.indexOf(10, start);
+    let nl = bytes.indexOf(10, start);
     if (nl === -1) nl = bytes.length;
     if (prefilter.keep(bytes, start, nl)) {
-      lines.push(buffer.toString('utf8', start, nl));
+      lines.push(bytes.toString('utf8', start, nl));
       lineNumbers.push(line);
     }
     start = nl + 1;

@@ -54,7 +54,7 @@ export class Scanner {
    * Scans a whole text held as bytes (a file, stdin): only the lines the byte prefilter keeps
    * are decoded and scanned, with their real line numbers.
    */
-  scanBytes(bytes: Uint8Array, ctx: FindingContext): Finding[] {
+  scanBytes(bytes: Buffer, ctx: FindingContext): Finding[] {
     const kept = keptLines((this.prefilter ??= this.detector.linePrefilter()), bytes);
     if (kept.lineNumbers.length === 0) return [];
     return this.scanText(kept.text, { ...ctx, lineNumbers: kept.lineNumbers });
