@@ -37,13 +37,13 @@ export function realProcessIO(): ProcessIO {
 }
 
 /**
- * Reads the descriptor synchronously until `done(allSoFar)` or end of input. Returns null when
- * the descriptor would block before any byte came (it is non-blocking): the caller reads the
- * stream instead. If it would block later, the read waits a little and tries again.
+ * Reads the descriptor synchronously, handing each chunk to `take` until it answers true or the
+ * input ends. Returns false, having read nothing, when the descriptor would block before any
+ * byte came (it is non-blocking): the caller reads the stream instead. If it would block later,
+ * the read waits a little and tries again.
  */
-export function readFdUntil(fd: number, done: (data: Buffer) => boolean, maxBytes: number): Buffer | null {
-  const chunks: Buffer[] = [];
-  let size = 0;
+export function readFdUntil(fd: number, take: (chunk: Buffer) => boolean): boolean {
+  let read = 0;
   let waitMs = 1;
   for (;;) {
     const chunk = Buffer.allocUnsafe(16 * 1024);
@@ -53,22 +53,19 @@ export function readFdUntil(fd: number, done: (data: Buffer) => boolean, maxByte
       waitMs = 1;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN' && size === 0) return null;
+      if (code === 'EAGAIN' && read === 0) return false;
       if (code === 'EAGAIN') {
         Atomics.wait(SLEEPER, 0, 0, waitMs);
         waitMs = Math.min(waitMs * 2, 20);
         continue;
       }
-      if (code === 'EOF') break;
+      if (code === 'EOF') return true;
       throw error;
     }
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    size += n;
-    if (size > maxBytes) break;
-    if (done(Buffer.concat(chunks))) break;
+    if (n === 0) return true;
+    read += n;
+    if (take(chunk.subarray(0, n))) return true;
   }
-  return Buffer.concat(chunks);
 }
 
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));

@@ -48,33 +48,43 @@ export function parseCredentialRequest(text: string): CredentialAttributes {
   return attributes;
 }
 
-/** Reads a request from a stream up to the blank line or EOF, refusing anything oversized. */
-/** Reads a request from a descriptor without streams (see ProcessIO.fds), else from the stream. */
+/** A request's bytes, collected up to the blank line that ends it (or EOF); anything oversized is refused. */
+class RequestBytes {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private tail = Buffer.alloc(0);
+
+  /** Adds bytes just read; true once the request is complete. */
+  add = (chunk: Buffer): boolean => {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
+    // Only the new bytes (and the two before them) can complete the blank line that ends a request.
+    const window = Buffer.concat([this.tail, chunk]);
+    if (endsRequest(window, this.size === chunk.length)) return true;
+    this.tail = window.subarray(Math.max(0, window.length - 2));
+    return false;
+  };
+
+  attributes(): CredentialAttributes {
+    return parseCredentialRequest(Buffer.concat(this.chunks).toString('utf8'));
+  }
+}
+
+/** Reads a request from the descriptor without streams (see ProcessIO.fds) when there is one, else from the stream. */
 export async function readCredentialRequestFrom(fd: number | undefined, input: Readable): Promise<CredentialAttributes> {
   if (fd !== undefined) {
-    const data = readFdUntil(fd, (all) => endsRequest(all, true), MAX_REQUEST_BYTES);
-    if (data !== null) {
-      if (data.length > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
-      return parseCredentialRequest(data.toString('utf8'));
-    }
+    const request = new RequestBytes();
+    if (readFdUntil(fd, request.add)) return request.attributes();
   }
   return readCredentialRequest(input);
 }
 
+/** Reads a request from a stream up to the blank line or EOF, refusing anything oversized. */
 export async function readCredentialRequest(input: Readable): Promise<CredentialAttributes> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let previousTail = Buffer.alloc(0);
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) throw new CredentialProtocolError('credential request is too large');
-    // Only the new bytes (and the two before them) can complete the blank line that ends a request.
-    const window = Buffer.concat([previousTail, chunk]);
-    if (endsRequest(window, size === chunk.length)) break;
-    previousTail = window.subarray(Math.max(0, window.length - 2));
-  }
-  return parseCredentialRequest(Buffer.concat(chunks).toString('utf8'));
+  const request = new RequestBytes();
+  for await (const chunk of input as AsyncIterable<Buffer>) if (request.add(chunk)) break;
+  return request.attributes();
 }
 
 function endsRequest(data: Buffer, atStart: boolean): boolean {
