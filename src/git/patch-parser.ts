@@ -179,7 +179,6 @@ export class PatchParser {
   private hunkLine(bytes: Buffer, start: number, end: number, truncated: boolean): void {
     if (end > start && bytes[start] === 0x5c /* \ No newline at end of file */) return;
     const n = this.parents;
-    if (n === 1) return this.hunkLine2Way(bytes, start, end, truncated);
     if (end - start < n) throw new PatchFormatError('hunk line shorter than its prefix');
     let inResult = true;
     let allPlus = true;
@@ -211,28 +210,6 @@ export class PatchParser {
     }
     if (over) throw new PatchFormatError('hunk longer than its header said');
     if (done) this.state = 'header';
-  }
-
-  /** hunkLine for an ordinary (one-parent) diff, which is nearly every line: the same checks, no loops. */
-  private hunkLine2Way(bytes: Buffer, start: number, end: number, truncated: boolean): void {
-    const c = start < end ? bytes[start] : -1;
-    const remaining = this.remainingParent;
-    if (c === 0x2b /* + */) {
-      this.remainingResult--;
-      this.keepAdded(bytes, start + 1, end, this.newLine, truncated);
-      this.newLine++;
-    } else if (c === 0x2d /* - */) {
-      remaining[0]!--;
-    } else if (c === 0x20 /* space */) {
-      this.remainingResult--;
-      remaining[0]!--;
-      this.newLine++;
-    } else if (c === -1) {
-      throw new PatchFormatError('hunk line shorter than its prefix');
-    } else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c!))}`);
-    const old = remaining[0]!;
-    if (this.remainingResult < 0 || old < 0) throw new PatchFormatError('hunk longer than its header said');
-    if (this.remainingResult === 0 && old === 0) this.state = 'header';
   }
 
   private keepAdded(bytes: Buffer, start: number, end: number, lineNumber: number, truncated: boolean): void {
