@@ -12,15 +12,15 @@ const LIBRARY_DIRS = ['/usr/libexec/coreutils', '/usr/lib/coreutils', '/usr/loca
 const found = new Map<string, string | null>();
 
 function findStdbuf(path: string): string | null {
-  const library = LIBRARY_DIRS.some((dir) => executableOrReadable(join(dir, 'libstdbuf.so'), constants.R_OK));
+  const library = LIBRARY_DIRS.some((dir) => accessible(join(dir, 'libstdbuf.so'), constants.R_OK));
   if (!library) return null;
   for (const dir of path.split(delimiter)) {
-    if (dir && executableOrReadable(join(dir, 'stdbuf'), constants.X_OK)) return join(dir, 'stdbuf');
+    if (dir && accessible(join(dir, 'stdbuf'), constants.X_OK)) return join(dir, 'stdbuf');
   }
   return null;
 }
 
-function executableOrReadable(file: string, mode: number): boolean {
+function accessible(file: string, mode: number): boolean {
   try {
     accessSync(file, mode);
     return true;
