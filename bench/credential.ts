@@ -7,7 +7,6 @@
 //   3. `git credential fill` through gatehouse (store source) against git's own credential-store
 //      with a --file; no target, for scale.
 // The GitHub API stand-in runs in a worker thread: the timing loop blocks the main thread.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { credentialSandbox, writeConfig } from '../test/helpers/credential.ts';
 import { generateAppKeys, githubAppRule, startGithubStandIn, writePrivateKey } from '../test/helpers/github-standin.ts';
+import { run } from '../test/helpers/binary.ts';
 import { buildFloorBinary, printTable, timeCommands, type Subject } from './measure.ts';
 
 const APP_ID = 4242;
@@ -36,19 +36,6 @@ function ask<T>(worker: Worker, message: string | null): Promise<T> {
   return new Promise((resolve) => {
     worker.once('message', resolve);
     if (message) worker.postMessage(message);
-  });
-}
-
-function runAsync(file: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
   });
 }
 
@@ -77,10 +64,10 @@ source = "store"
 ${githubAppRule({ host: 'github.com', appId: APP_ID, installationId: INSTALLATION_ID, privateKeyFile: writePrivateKey(join(work, 'app.pem'), keys), apiUrl: url, repositories: ['app'], permissions: { contents: 'read' } })}`,
     );
     const request = (host: string) => `protocol=https\nhost=${host}\n\n`;
-    const stored = await runAsync(sb.link, ['store'], sb.env, 'protocol=https\nhost=store.bench.test\nusername=bench-user\npassword=bench-stored-pass\n\n');
+    const stored = await run(sb.link, ['store'], { env: sb.env, input: 'protocol=https\nhost=store.bench.test\nusername=bench-user\npassword=bench-stored-pass\n\n' });
     if (stored.code !== 0) throw new Error(`store failed: ${stored.stderr}`);
     // The first github-app get mints (the worker answers); every timed one after is a cache hit.
-    const minted = await runAsync(sb.link, ['get'], sb.env, request('github.com'));
+    const minted = await run(sb.link, ['get'], { env: sb.env, input: request('github.com') });
     if (!/password=ghs_/.test(minted.stdout)) throw new Error(`github-app get failed: ${minted.stderr}`);
 
     const credentialStoreFile = join(work, 'git-credentials');
@@ -99,7 +86,7 @@ ${githubAppRule({ host: 'github.com', appId: APP_ID, installationId: INSTALLATIO
     ];
     // Every subject must really answer before it is timed (but the one no rule matches).
     for (const s of subjects.slice(1).filter((s) => !s.name.includes('no rule'))) {
-      const r = await runAsync(s.file, s.args, s.options!.env as NodeJS.ProcessEnv, s.input!);
+      const r = await run(s.file, s.args, { env: s.options!.env as NodeJS.ProcessEnv, input: s.input! });
       if (r.code !== 0 || !/password=/.test(r.stdout)) throw new Error(`${s.name} does not answer: ${r.stderr}`);
     }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus, materializeChangedFiles, PACKAGES } from './scan-corpus.ts';
-import { collect, gatehouseReports, gitSecretsReports, GNU_TIME, runMeasured, secretlintReports, tail, type Findings, type Run } from './scan-tools.ts';
+import { collect, gatehouseReports, gitSecretsReports, GNU_TIME, runMeasured, secretlintReports, tail, type Findings, type Run, type RunSpec } from './scan-tools.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const binary = join(root, 'dist/gatehouse');
@@ -93,17 +93,10 @@ if (haveGitSecrets) {
 const slRc = join(work, 'secretlintrc.json');
 writeFileSync(slRc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
 
-interface Subject {
+interface Subject extends RunSpec {
   key: string;
   name: string;
-  file: string;
-  args: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: string;
-  stderr: string;
   okCodes: number[];
-  timeoutMs: number;
   runs: Run[];
   error?: string;
   timedOut?: boolean;
@@ -165,7 +158,7 @@ say(`measuring: ${rounds} round(s), round-robin; a run over ${secs(peerTimeoutMs
 for (let round = 0; round < rounds; round++) {
   for (const s of subjects) {
     if (s.error || s.timedOut) continue;
-    const run = await runMeasured({ file: s.file, args: s.args, cwd: s.cwd, env: s.env, stdout: s.stdout, stderr: s.stderr, timeoutMs: s.timeoutMs });
+    const run = await runMeasured(s);
     if (run.timedOut) {
       s.timedOut = true;
       say(`  round ${round + 1}: ${s.name}: timed out after ${secs(run.ms)}`);

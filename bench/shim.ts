@@ -18,6 +18,7 @@ import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run } from '../test/helpers/binary.ts';
 import { freePort, waitForPort } from '../test/helpers/net.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,22 +37,9 @@ function which(name: string): string | null {
   return null;
 }
 
-/** Runs a command to completion (async, bounded); returns its output. */
-function exec(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs a command to completion (bounded) with this process's environment unless told otherwise. */
+const exec = (file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) =>
+  run(file, args, { env: options.env ?? process.env, timeoutMs: options.timeoutMs ?? 120_000 });
 
 function rss(pid: number): number | null {
   try {
