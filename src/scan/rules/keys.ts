@@ -90,7 +90,15 @@ const ESC_UNIT = String.raw`(?:[A-Za-z0-9+/=]|${ESC_NL}(?:${CONT})?|${CONT})`;
 
 // A body that is mostly one repeated character, or xxxx…, is a placeholder, not key material
 // (real bodies have runs of at most ~10 equal characters: OpenSSH's zero-length fields).
-const PLACEHOLDER_BODY = String.raw`([A-Za-z0-9+/=])\1{15,}|[xX]{6,}`;
+// The placeholder test looks at the key material only, never at header lines such as
+// `Comment: xxxxxxxx`, which a real key can carry. The headers are taken by a lookahead and a
+// back-reference (an atomic group), so backtracking cannot hand them to the body test.
+const PLACEHOLDER_AFTER = (headers: string) => String.raw`^(?=(${headers}))\1[\s\S]*?(?:([A-Za-z0-9+/=])\2{15,}|[xX]{6,})`;
+
+// The BEGIN line and headers of a key inside string literals, up to its body.
+const ESCAPED_PEM_HEAD =
+  `-{5}BEGIN ${PRIVATE_LABEL}-{5}(?:${ESC_NL}(?:${CONT})?|${CONT})` +
+  String.raw`(?:[A-Za-z][A-Za-z0-9\-]{0,30}: [^\\"'\r\n]{0,120}${ESC_NL}(?:${CONT})?){0,6}(?:${ESC_NL}(?:${CONT})?)?`;
 
 // Assembled so that this file holds no string that looks like a JWT.
 const jwtHeaderHs = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
@@ -108,8 +116,9 @@ export const rules: RuleSpec[] = [
     keywords: ['private key'],
     multiline: true,
     tags: ['private-key', 'key'],
-    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_BODY] }],
+    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_AFTER(`${PEM_BEGIN}${PEM_HEADERS}`)] }],
     tps: [
+      pem('RSA PRIVATE KEY', ['Comment: xxxxxxxxxxxxxxxx', 'Proc-Type: AAAAAAAAAAAAAAAAAAAA', ...RSA_BODY]),
       pem('RSA PRIVATE KEY', RSA_BODY),
       pem('EC PRIVATE KEY', EC_BODY),
       pem('DSA PRIVATE KEY', DSA_BODY),
@@ -147,14 +156,13 @@ export const rules: RuleSpec[] = [
     id: 'private-key-escaped',
     description: 'PEM private key inside string literals: escaped newlines (JSON/YAML/env, e.g. a GCP service-account file) or one literal per line in code',
     regex:
-      `-{5}BEGIN ${PRIVATE_LABEL}-{5}(?:${ESC_NL}(?:${CONT})?|${CONT})` +
-      String.raw`(?:[A-Za-z][A-Za-z0-9\-]{0,30}: [^\\"'\r\n]{0,120}${ESC_NL}(?:${CONT})?){0,6}(?:${ESC_NL}(?:${CONT})?)?` +
+      ESCAPED_PEM_HEAD +
       `${ESC_UNIT}{64,65536}` +
       `-{5}END ${PRIVATE_LABEL}-{5}`,
     keywords: ['private key'],
     multiline: true,
     tags: ['private-key', 'key', 'gcp'],
-    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_BODY] }],
+    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_AFTER(ESCAPED_PEM_HEAD)] }],
     tps: [
       '  "private_key": "' + pem('PRIVATE KEY', RSA_BODY, '\\n') + '",',
       'PRIVATE_KEY="' + pem('EC PRIVATE KEY', EC_BODY, '\\n').slice(0, -2) + '"',
@@ -184,7 +192,7 @@ export const rules: RuleSpec[] = [
     keywords: ['putty-user-key-file'],
     multiline: true,
     tags: ['private-key', 'putty', 'key'],
-    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_BODY] }],
+    allowlists: [{ description: 'placeholder body', regexes: [PLACEHOLDER_AFTER(String.raw`[\s\S]*?Private-Lines: \d{1,3}\r?\n`)] }],
     tps: [
       [
         'PuTTY-User-Key-File-' + '3: ssh-ed25519',
