@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { KeyvVerdictCache } from './cache.ts';
+import { KeyvVerdictCache, VERDICT_NAMESPACE } from './cache.ts';
 import { defaultRuleConfig, loadRuleConfigFile, type RuleConfig } from './config.ts';
 import { Detector } from './detector.ts';
 import { compileRuleset } from './ruleset.ts';
@@ -32,7 +32,7 @@ export function buildScanner(settings: ScannerSettings): Scanner {
     .slice(0, 32);
   // A commit allowlist makes a verdict depend on the commit, not only on the content: no cache then.
   const commitSpecific = ruleset.rules.some((r) => r.allowlists.some((a) => a.commits.size)) || ruleset.globalAllowlists.some((a) => a.commits.size);
-  const cache = settings.store && !commitSpecific ? new KeyvVerdictCache(settings.store.namespace('scan-verdicts')) : null;
+  const cache = settings.store && !commitSpecific ? new KeyvVerdictCache(settings.store.namespace(VERDICT_NAMESPACE)) : null;
   return new Scanner({ detector, rulesetId, limits: settings.limits, cache });
 }
 

@@ -14,13 +14,11 @@ export interface ScanLimits {
 
 export const DEFAULT_LIMITS: ScanLimits = { maxFileBytes: 10 * 1024 * 1024, maxRunMs: 0 };
 
-/** Cached results for content already scanned, by object ids. Findings are stored without commit metadata. */
+/** Content already found clean, by a hash of the ruleset, path and object ids. Never holds a finding. */
 export interface VerdictCache {
-  get(key: string): Promise<CachedFinding[] | undefined>;
-  set(key: string, findings: CachedFinding[]): Promise<void>;
+  isClean(key: string): Promise<boolean>;
+  markClean(key: string): Promise<void>;
 }
-
-export type CachedFinding = Omit<Finding, 'Commit' | 'Author' | 'Email' | 'Date' | 'Message' | 'Fingerprint' | 'File'>;
 
 export interface ScannerOptions {
   detector: Detector;
@@ -67,9 +65,4 @@ export class Scanner {
   cacheKey(path: string, objects: string): string {
     return createHash('sha256').update(`${this.rulesetId}\0${path}\0${objects}`).digest('base64url');
   }
-}
-
-export function stripCommitFields(f: Finding): CachedFinding {
-  const { Commit: _c, Author: _a, Email: _e, Date: _d, Message: _m, Fingerprint: _f, File: _file, ...rest } = f;
-  return rest;
 }

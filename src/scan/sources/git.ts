@@ -7,10 +7,11 @@ import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../../git/
 import { bufferedGit } from '../../git/buffered-output.ts';
 import { LineSplitter } from '../../git/line-reader.ts';
 import { runGit } from '../../git/run.ts';
+import { gateGitEnv } from '../../git/safe-env.ts';
 import { COMMIT_MARKER, PatchParser, type FileChange } from '../../git/patch-parser.ts';
 import { fingerprint, type Finding } from '../finding.ts';
 import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
-import { stripCommitFields, type Scanner } from '../scanner.ts';
+import type { Scanner } from '../scanner.ts';
 
 export interface GitSourceOptions {
   repo: string;
@@ -63,19 +64,9 @@ export function gitLogArguments(revisions: string[]): string[] {
   ];
 }
 
-/** Environment for git with the variables that would change its output removed. */
-export function cleanGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (/^(GIT_EXTERNAL_DIFF|GIT_DIFF_OPTS|GIT_PAGER|PAGER|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+)$/.test(key)) continue;
-    out[key] = value;
-  }
-  return out;
-}
-
 export async function scanGit(scanner: Scanner, options: GitSourceOptions): Promise<ScanResult> {
   const started = Date.now();
-  const env = cleanGitEnv(options.env ?? process.env);
+  const env = gateGitEnv(options.env ?? process.env);
   const stats = emptyStats();
   const result: ScanResult = { findings: [], notScanned: [], stats };
   const catFile = options.catFile ?? new CatFileBatch(options.repo, env);
@@ -169,17 +160,13 @@ async function processFiles(files: FileChange[], scanner: Scanner, result: ScanR
     }
     if (change.addedLines === 0 && pathFindings.length === 0) continue;
     const key = scanner.cache && change.blobs ? scanner.cacheKey(change.path, change.blobs) : null;
-    let found: Finding[] | null = null;
-    if (key) {
-      const cached = await scanner.cache!.get(key);
-      if (cached) {
-        result.stats.cacheHits++;
-        found = cached.map((f) => ({ ...f, File: change.path, Commit: '', Author: '', Email: '', Date: '', Message: '', Fingerprint: '' }));
-      }
-    }
-    if (!found) {
+    let found: Finding[];
+    if (key && (await scanner.cache!.isClean(key))) {
+      result.stats.cacheHits++;
+      found = [];
+    } else {
       found = change.lineNumbers.length ? scanner.scanText(change.text, { file: change.path, commit: change.commit, lineNumbers: change.lineNumbers }) : [];
-      if (key) await scanner.cache!.set(key, found.map(stripCommitFields));
+      if (key && found.length === 0) await scanner.cache!.markClean(key);
     }
     found.push(...pathFindings);
     if (found.length) result.findings.push(...(await withCommit(found, change, infoFor)));
