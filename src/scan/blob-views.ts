@@ -764,10 +764,8 @@ function openZip(w: Walk, b: Buffer, path: string, depth: number, dir: ZipDirect
   if (listed.corrupt) w.cannot(path, 'corrupt zip central directory: members after the damage not read');
   locateZipData(b, dir, entries);
 
-  // Bytes before the first member belong to the blob itself (a self-extractor's stub, a script).
-  let first = dir.start;
-  for (const e of entries) if (!e.problem && e.header < first) first = e.header;
-  if (first > 0) read(w, b.subarray(0, first), path, depth + 1);
+  // Bytes before the first local header belong to the blob itself (a self-extractor's stub, a script).
+  if (listed.firstHeader > 0) read(w, b.subarray(0, listed.firstHeader), path, depth + 1);
 
   for (const e of entries) {
     if (!w.takeMember()) {
@@ -782,17 +780,24 @@ function openZip(w: Walk, b: Buffer, path: string, depth: number, dir: ZipDirect
   if (comments.some((c) => c.length > 0)) read(w, Buffer.concat(comments), join(path, '(zip comments)'), depth + 1);
 }
 
-/** The central directory's file entries, directories left out, no more than the members left (a bound on memory; members are counted as they are read). */
-function zipEntries(w: Walk, b: Buffer, dir: ZipDirectory): { entries: ZipEntry[]; cut: boolean; corrupt: boolean } {
+/**
+ * The central directory's file entries, directories left out, no more than the members left (a
+ * bound on memory; members are counted as they are read). firstHeader: the first local header any
+ * entry, directories included, points at; where the archive starts.
+ */
+function zipEntries(w: Walk, b: Buffer, dir: ZipDirectory): { entries: ZipEntry[]; cut: boolean; corrupt: boolean; firstHeader: number } {
   const entries: ZipEntry[] = [];
+  let firstHeader = dir.start;
+  let cut = false;
+  const done = (corrupt: boolean) => ({ entries, cut, corrupt, firstHeader });
   let p = dir.start;
   for (let i = 0; i < dir.entries; i++) {
-    if (p + 46 > dir.end || b.readUInt32LE(p) !== SIG_CENTRAL) return { entries, cut: false, corrupt: true };
+    if (p + 46 > dir.end || b.readUInt32LE(p) !== SIG_CENTRAL) return done(true);
     const nameLength = b.readUInt16LE(p + 28);
     const extraLength = b.readUInt16LE(p + 30);
     const commentLength = b.readUInt16LE(p + 32);
     const next = p + 46 + nameLength + extraLength + commentLength;
-    if (next > dir.end) return { entries, cut: false, corrupt: true };
+    if (next > dir.end) return done(true);
     const e: ZipEntry = {
       name: b.toString('utf8', p + 46, p + 46 + nameLength),
       flags: b.readUInt16LE(p + 8),
@@ -808,11 +813,13 @@ function zipEntries(w: Walk, b: Buffer, dir: ZipDirectory): { entries: ZipEntry[
     };
     if (e.size === U32_MAX || e.compressed === U32_MAX || e.offset === U32_MAX) zip64Fields(b, p + 46 + nameLength, extraLength, e);
     p = next;
+    const header = e.offset + dir.shift;
+    if (!e.problem && header < firstHeader && header + 4 <= b.length && b.readUInt32LE(header) === SIG_LOCAL) firstHeader = header;
     if (e.name.endsWith('/') && e.size === 0 && e.compressed === 0) continue;
-    if (entries.length === w.membersLeft) return { entries, cut: true, corrupt: false };
-    entries.push(e);
+    if (entries.length < w.membersLeft) entries.push(e);
+    else cut = true;
   }
-  return { entries, cut: false, corrupt: false };
+  return done(false);
 }
 
 /** Sizes and offset too large for 32 bits are in the zip64 extra field (id 1), in this order, each only if its 32-bit field is all ones. */
