@@ -551,6 +551,13 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
   let total = 0;
   let p = 0;
   for (let header: { data: number } | null = first; header !== null; header = gzipHeader(b, p)) {
+    // Each further gzip member counts as an archive member: a million empty ones would otherwise
+    // cost a million zlib calls.
+    if (header !== first && !w.takeMember()) {
+      w.tooManyMembers(path);
+      p = b.length;
+      break;
+    }
     const data = b.subarray(header.data);
     let consumed = 0;
     const got = w.expand(
@@ -636,6 +643,7 @@ const MAX_PDF_DICT = 4 * KiB;
 function openPdf(w: Walk, b: Buffer, path: string, depth: number): void {
   plain(w, b, path, true);
   let pos = 0;
+  let previous = 0;
   for (;;) {
     const at = b.indexOf(STREAM, pos);
     if (at < 0) return;
@@ -648,7 +656,9 @@ function openPdf(w: Walk, b: Buffer, path: string, depth: number): void {
     const end = b.indexOf(ENDSTREAM, start);
     if (end < 0) return;
     pos = end + ENDSTREAM.length;
-    const dict = b.toString('latin1', Math.max(0, at - MAX_PDF_DICT), at);
+    // Never before the previous stream's end: "stream endstream" repeated must not cost 4 KiB each.
+    const dict = b.toString('latin1', Math.max(previous, at - MAX_PDF_DICT), at);
+    previous = pos;
     const own = dict.slice(dict.lastIndexOf(' obj') + 1);
     if (!own.includes('/FlateDecode') || /\/Subtype\s*\/Image\b/.test(own)) continue;
     const data = b.subarray(start, end);

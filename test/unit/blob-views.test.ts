@@ -390,6 +390,13 @@ describe('blobViews: gzip, zlib, zstd', () => {
     assert.deepEqual(r.unreadable, []);
   });
 
+  it('counts each gzip member against maxMembers', () => {
+    const r = blobViews(Buffer.concat(['1\n', '2\n', '3\n', '4\n', '5\n'].map((t) => gzipSync(t))), limits({ maxMembers: 3 }));
+    assert.deepEqual(shape(r), [['(gunzipped)', 'text']]);
+    assert.equal(r.views[0]!.bytes.toString(), '1\n2\n3\n');
+    assert.deepEqual(r.unreadable, [{ member: '', reason: 'more than 3 archive members' }]);
+  });
+
   it('reads garbage after the last member too (gunzip ignores it)', () => {
     const r = blobViews(Buffer.concat([gzipSync('a=1\n'), Buffer.from(`GITHUB_TOKEN=${TOKEN}\n`)]));
     assert.deepEqual(shape(r), [
