@@ -14,7 +14,11 @@
 import * as zlib from 'node:zlib';
 
 export interface BlobViewLimits {
-  /** Largest single view (decoded text or expanded member), bytes. */
+  /**
+   * Largest single view (decoded text, printable runs, an extracted member read as text), bytes.
+   * The blob's own bytes are not cut (the caller has them, and its own size limit). An extracted
+   * member that is itself an archive or compressed is not a view: maxExpandedBytes bounds it.
+   */
   maxViewBytes: number;
   /** All bytes expanded out of one blob (archives, compression) together. */
   maxExpandedBytes: number;
@@ -97,20 +101,19 @@ class Walk {
   }
 
   /**
-   * Runs a zlib-family expansion bounded by what is left of the view and blob budgets. A limit hit
-   * is reported here (and the bytes zlib produced before stopping are charged to the budget, so a
-   * thousand bombs cost one budget); a data error is returned as its zlib code for the caller.
+   * Runs a zlib-family expansion bounded by what is left of the blob's budget: an expanded member
+   * may be a .tar inside a .gz, larger than any one view. A limit hit is reported here (and the
+   * bytes zlib produced before stopping are charged to the budget, so a thousand bombs cost one
+   * budget); a data error is returned as its zlib code for the caller.
    */
-  expand(member: string, run: (maxOutputLength: number) => Buffer, viewUsed = 0): Buffer | { error: string } | null {
-    const { maxViewBytes, maxExpandedBytes } = this.limits;
-    const viewLeft = maxViewBytes - viewUsed;
-    const blobLeft = maxExpandedBytes - this.expanded;
-    const cap = Math.min(viewLeft, blobLeft);
-    const bomb = viewLeft <= blobLeft ? `expands past ${size(maxViewBytes)} (compression bomb?)` : `the blob expands past ${size(maxExpandedBytes)} in total (compression bomb?)`;
+  expand(member: string, run: (maxOutputLength: number) => Buffer): Buffer | { error: string } | null {
+    const limit = size(this.limits.maxExpandedBytes);
+    const cap = this.limits.maxExpandedBytes - this.expanded;
     if (cap <= 0) {
-      this.cannot(member, blobLeft <= 0 ? `not read: the blob already expanded to ${size(maxExpandedBytes)}, the limit` : bomb);
+      this.cannot(member, `not read: the blob already expanded to ${limit}, the limit`);
       return null;
     }
+    const bomb = this.expanded === 0 ? `expands past ${limit} (compression bomb?)` : `expands past what is left of the blob's ${limit} (compression bomb?)`;
     try {
       const out = run(cap);
       this.expanded += out.length;
@@ -131,7 +134,7 @@ class Walk {
   canOpen(b: Buffer, member: string, depth: number): boolean {
     if (depth < this.limits.maxDepth) return true;
     this.cannot(member, `archives or compression nested more than ${this.limits.maxDepth} deep`);
-    plain(this, b, member, true);
+    plain(this, b, member, depth, true);
     return false;
   }
 }
@@ -224,7 +227,7 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
       decoded(w, b, path, magic, BOM_BYTES[magic]);
       // A BOM over bytes without a NUL is not what a UTF-16/32 editor writes (every ASCII
       // character has a zero byte): the raw bytes are what something else would read.
-      if (b.indexOf(0) === -1) w.view(path, 'text', b);
+      if (b.indexOf(0) === -1) textView(w, b, path, depth);
       return;
     case 'gzip':
       if (w.canOpen(b, path, depth)) openGzip(w, b, path, depth);
@@ -247,14 +250,14 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
       break;
     default: {
       w.cannot(path, CANNOT_OPEN[magic]!);
-      plain(w, b, path, true);
+      plain(w, b, path, depth, true);
       return;
     }
   }
   if (b.indexOf(0) === -1) {
     // Tar and zip members are either stored (then they are in these bytes) or deflated (then
     // their headers hold a zero byte: method 8 is 08 00), so NUL-free bytes are text.
-    w.view(path, 'text', b);
+    textView(w, b, path, depth);
     return;
   }
   if (isTarHeader(b, 0)) {
@@ -274,7 +277,7 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
     decoded(w, b, path, unicode, 0);
     return;
   }
-  plain(w, b, path, false);
+  plain(w, b, path, depth, false);
 }
 
 // ---- Text, binary, and printable runs --------------------------------------------------------
@@ -337,11 +340,19 @@ const MIN_RUN = 8;
  * withStrings adds the runs whatever the sample says (formats the gate recognises but cannot
  * open, whose readable bits are better seen as runs).
  */
-function plain(w: Walk, b: Buffer, path: string, withStrings: boolean): void {
+function plain(w: Walk, b: Buffer, path: string, depth: number, withStrings: boolean): void {
   if (b.length === 0) return;
   const share = b.indexOf(0) === -1 ? 1 : textShare(b);
-  if (share >= STRINGS_BELOW) w.view(path, 'text', b);
+  if (share >= STRINGS_BELOW) textView(w, b, path, depth);
   if (share < TEXT_FROM || withStrings) stringsView(w, b, path);
+}
+
+/** Bytes as they are: whole for the blob itself, at most maxViewBytes for what came out of it. */
+function textView(w: Walk, b: Buffer, path: string, depth: number): void {
+  const max = w.limits.maxViewBytes;
+  if (depth === 0 || b.length <= max) return w.view(path, 'text', b);
+  w.view(path, 'text', b.subarray(0, max));
+  w.cannot(path, `larger than ${size(max)}: only the first ${size(max)} was scanned`);
 }
 
 /** Printable ASCII runs of at least 8 bytes, one per line (`strings -n 8`), then UTF-16LE runs at either alignment (`strings -el`). */
@@ -542,13 +553,12 @@ function gzipHeader(b: Buffer, p: number): { data: number; name: string } | null
 function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
   const first = gzipHeader(b, 0);
   if (first === null) {
-    plain(w, b, path, false);
+    plain(w, b, path, depth, false);
     return;
   }
   if (!w.takeMember()) return w.tooManyMembers(path);
   const member = join(path, first.name || '(gunzipped)');
   const parts: Buffer[] = [];
-  let total = 0;
   let p = 0;
   for (let header: { data: number } | null = first; header !== null; header = gzipHeader(b, p)) {
     // Each further gzip member counts as an archive member: a million empty ones would otherwise
@@ -560,32 +570,27 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
     }
     const data = b.subarray(header.data);
     let consumed = 0;
-    const got = w.expand(
-      member,
-      (cap) => {
-        const r = zlib.inflateRawSync(data, { info: true, maxOutputLength: cap }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-        consumed = r.engine.bytesWritten;
-        return r.buffer;
-      },
-      total,
-    );
+    const got = w.expand(member, (cap) => {
+      const r = zlib.inflateRawSync(data, { info: true, maxOutputLength: cap }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      consumed = r.engine.bytesWritten;
+      return r.buffer;
+    });
     if (got === null) return;
     if (!Buffer.isBuffer(got)) {
       p = b.length;
       if (got.error !== 'Z_BUF_ERROR') {
         w.cannot(member, `corrupt gzip data (${got.error})`);
         if (parts.length > 0) break;
-        plain(w, b, path, false);
+        plain(w, b, path, depth, false);
         return;
       }
-      const partial = w.expand(member, (cap) => zlib.inflateRawSync(data, { maxOutputLength: cap, finishFlush: zlib.constants.Z_SYNC_FLUSH }), total);
+      const partial = w.expand(member, (cap) => zlib.inflateRawSync(data, { maxOutputLength: cap, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
       if (partial === null) return;
       if (Buffer.isBuffer(partial)) parts.push(partial);
       w.cannot(member, 'truncated gzip data: read as far as it goes');
       break;
     }
     parts.push(got);
-    total += got.length;
     p = header.data + consumed;
     if (p + 8 > b.length) {
       w.cannot(member, 'truncated gzip data: the CRC trailer is missing');
@@ -613,7 +618,7 @@ function openZstd(w: Walk, b: Buffer, path: string, depth: number): void {
   if (typeof zlib.zstdDecompressSync !== 'function') {
     // Node before 22.15/23.8
     w.cannot(path, 'zstd-compressed: the gate cannot read it');
-    plain(w, b, path, true);
+    plain(w, b, path, depth, true);
     return;
   }
   if (!w.takeMember()) return w.tooManyMembers(path);
@@ -622,7 +627,7 @@ function openZstd(w: Walk, b: Buffer, path: string, depth: number): void {
   if (got === null) return;
   if (!Buffer.isBuffer(got)) {
     w.cannot(path, `corrupt zstd data (${got.error})`);
-    plain(w, b, path, true);
+    plain(w, b, path, depth, true);
     return;
   }
   read(w, got, member, depth + 1);
@@ -641,7 +646,7 @@ const MAX_PDF_DICT = 4 * KiB;
  * its raw bytes are in the printable runs.
  */
 function openPdf(w: Walk, b: Buffer, path: string, depth: number): void {
-  plain(w, b, path, true);
+  plain(w, b, path, depth, true);
   let pos = 0;
   let previous = 0;
   for (;;) {
@@ -765,7 +770,7 @@ function zipDirectory(b: Buffer): ZipDirectory | string | null {
 function openZip(w: Walk, b: Buffer, path: string, depth: number, dir: ZipDirectory | string | null): void {
   if (dir === null || typeof dir === 'string') {
     w.cannot(path, dir ?? 'zip without a central directory (truncated?)');
-    plain(w, b, path, true);
+    plain(w, b, path, depth, true);
     return;
   }
   const listed = zipEntries(w, b, dir);
@@ -888,7 +893,6 @@ function readZipMember(w: Walk, b: Buffer, e: ZipEntry, member: string, depth: n
   const data = b.subarray(e.data, e.data + e.compressed);
   let out: Buffer | { error: string } | null;
   if (e.method === 0) {
-    if (data.length > w.limits.maxViewBytes) return w.cannot(member, `larger than ${size(w.limits.maxViewBytes)}`);
     out = data;
   } else if (e.method === 8) {
     out = w.expand(member, (cap) => zlib.inflateRawSync(data, { maxOutputLength: cap }));
@@ -1008,11 +1012,8 @@ function openTar(w: Walk, b: Buffer, path: string, depth: number): void {
         const prefix = startsWith(b, USTAR, header + 257) ? cString(b, header + 345, header + 500) : '';
         const member = join(path, pax?.get('path') ?? longName ?? (prefix ? `${prefix}/${own}` : own));
         if (!w.takeMember()) return w.tooManyMembers(path);
-        if (end - start > w.limits.maxViewBytes) w.cannot(member, `larger than ${size(w.limits.maxViewBytes)}`);
-        else {
-          if (truncated) w.cannot(member, 'the archive is cut short inside this member: read as far as it goes');
-          read(w, b.subarray(start, end), member, depth + 1);
-        }
+        if (truncated) w.cannot(member, 'the archive is cut short inside this member: read as far as it goes');
+        read(w, b.subarray(start, end), member, depth + 1);
         if (truncated) return;
       }
       longName = null;

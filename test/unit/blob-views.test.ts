@@ -424,10 +424,29 @@ describe('blobViews: gzip, zlib, zstd', () => {
     assert.deepEqual(pats(r.views[0]), [[TOKEN, 2]]);
   });
 
-  it('stops a gzip bomb at maxViewBytes', () => {
-    const r = blobViews(gzipSync(Buffer.alloc(11 * MiB)));
+  it('stops a gzip bomb at maxExpandedBytes', () => {
+    const r = blobViews(gzipSync(Buffer.alloc(65 * MiB)));
     assert.deepEqual(r.views, []);
-    assert.deepEqual(r.unreadable, [{ member: '(gunzipped)', reason: 'expands past 10 MiB (compression bomb?)' }]);
+    assert.deepEqual(r.unreadable, [{ member: '(gunzipped)', reason: 'expands past 64 MiB (compression bomb?)' }]);
+  });
+
+  it('opens a .tar.gz whose tar is larger than maxViewBytes: only views are held to it', () => {
+    const files = ['a', 'b', 'c'].map((n) => tarEntry(`${n}.txt`, `${n} ${TOKEN}\n`.padEnd(2000, '.')));
+    const r = blobViews(gzipSync(tar(...files)), limits({ maxViewBytes: 4096 }));
+    assert.deepEqual(shape(r), [
+      ['(gunzipped)!/a.txt', 'text'],
+      ['(gunzipped)!/b.txt', 'text'],
+      ['(gunzipped)!/c.txt', 'text'],
+    ]);
+    assert.deepEqual(r.unreadable, []);
+  });
+
+  it('cuts a gunzipped text at maxViewBytes and says so', () => {
+    const long = `GITHUB_TOKEN=${TOKEN}\n${'filler line\n'.repeat(1000)}`;
+    const r = blobViews(gzipSync(long), limits({ maxViewBytes: 4096 }));
+    assert.deepEqual(shape(r), [['(gunzipped)', 'text']]);
+    assert.deepEqual(r.views[0]!.bytes, Buffer.from(long).subarray(0, 4096));
+    assert.deepEqual(r.unreadable, [{ member: '(gunzipped)', reason: 'larger than 4 KiB: only the first 4 KiB was scanned' }]);
   });
 
   it('reads a zlib stream, and the raw bytes as well', () => {
@@ -446,8 +465,8 @@ describe('blobViews: gzip, zlib, zstd', () => {
     assert.deepEqual(pats(r.views[0]), [[TOKEN, 2]]);
   });
 
-  it('stops a zstd bomb at maxViewBytes', () => {
-    const r = blobViews(zstdCompressSync(Buffer.alloc(2 * MiB)), limits({ maxViewBytes: MiB }));
+  it('stops a zstd bomb at maxExpandedBytes', () => {
+    const r = blobViews(zstdCompressSync(Buffer.alloc(2 * MiB)), limits({ maxExpandedBytes: MiB }));
     assert.deepEqual(r.unreadable, [{ member: '(zstd-decompressed)', reason: 'expands past 1 MiB (compression bomb?)' }]);
   });
 });
@@ -626,10 +645,19 @@ describe('blobViews: zip', () => {
     assert.deepEqual(pats(view(r, '', 'strings')).map(([s]) => s), [TOKEN]);
   });
 
-  it('stops a deflate bomb at maxViewBytes', () => {
-    const r = blobViews(zip([{ name: 'zeros.bin', data: Buffer.alloc(11 * MiB) }, { name: 'after.txt', data: `a ${TOKEN}\n` }]));
-    assert.deepEqual(r.unreadable, [{ member: 'zeros.bin', reason: 'expands past 10 MiB (compression bomb?)' }]);
+  it('stops a deflate bomb at maxExpandedBytes, and reads the members after it', () => {
+    const r = blobViews(zip([{ name: 'zeros.bin', data: Buffer.alloc(2 * MiB) }, { name: 'after.txt', data: `a ${TOKEN}\n`, method: 0 }]), limits({ maxExpandedBytes: MiB }));
+    assert.deepEqual(r.unreadable, [{ member: 'zeros.bin', reason: 'expands past 1 MiB (compression bomb?)' }]);
     assert.deepEqual(shape(r), [['after.txt', 'text']]);
+  });
+
+  it('reads an expanded member past maxViewBytes up to the limit, and says so', () => {
+    const big = `first ${TOKEN}\n` + 'x'.repeat(11 * MiB);
+    const r = blobViews(zip([{ name: 'big.txt', data: big }]));
+    assert.deepEqual(shape(r), [['big.txt', 'text']]);
+    assert.equal(r.views[0]!.bytes.length, 10 * MiB);
+    assert.deepEqual(pats(r.views[0]), [[TOKEN, 1]]);
+    assert.deepEqual(r.unreadable, [{ member: 'big.txt', reason: 'larger than 10 MiB: only the first 10 MiB was scanned' }]);
   });
 
   it('stops at maxExpandedBytes over all members, and names each member not read', () => {
@@ -643,7 +671,7 @@ describe('blobViews: zip', () => {
       ['b.txt', 'text'],
     ]);
     assert.deepEqual(r.unreadable, [
-      { member: 'c.txt', reason: 'the blob expands past 2500 bytes in total (compression bomb?)' },
+      { member: 'c.txt', reason: "expands past what is left of the blob's 2500 bytes (compression bomb?)" },
       { member: 'd.txt', reason: 'not read: the blob already expanded to 2500 bytes, the limit' },
     ]);
   });
@@ -752,10 +780,14 @@ describe('blobViews: tar', () => {
     assert.deepEqual(r.unreadable, [{ member: 'cut.txt', reason: 'the archive is cut short inside this member: read as far as it goes' }]);
   });
 
-  it('reports a member larger than maxViewBytes', () => {
+  it('cuts a member larger than maxViewBytes and says so', () => {
     const r = blobViews(tar(tarEntry('big.txt', 'x'.repeat(3000)), tarEntry('small.txt', 's\n')), limits({ maxViewBytes: 2048 }));
-    assert.deepEqual(shape(r), [['small.txt', 'text']]);
-    assert.deepEqual(r.unreadable, [{ member: 'big.txt', reason: 'larger than 2 KiB' }]);
+    assert.deepEqual(shape(r), [
+      ['big.txt', 'text'],
+      ['small.txt', 'text'],
+    ]);
+    assert.equal(r.views[0]!.bytes.length, 2048);
+    assert.deepEqual(r.unreadable, [{ member: 'big.txt', reason: 'larger than 2 KiB: only the first 2 KiB was scanned' }]);
   });
 });
 
