@@ -575,7 +575,11 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
       consumed = r.engine.bytesWritten;
       return r.buffer;
     });
-    if (got === null) return;
+    if (got === null) {
+      // A bomb in a later member: what came before is still read.
+      p = b.length;
+      break;
+    }
     if (!Buffer.isBuffer(got)) {
       p = b.length;
       if (got.error !== 'Z_BUF_ERROR') {
@@ -585,8 +589,7 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
         return;
       }
       const partial = w.expand(member, (cap) => zlib.inflateRawSync(data, { maxOutputLength: cap, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
-      if (partial === null) return;
-      if (Buffer.isBuffer(partial)) parts.push(partial);
+      if (partial !== null && Buffer.isBuffer(partial)) parts.push(partial);
       w.cannot(member, 'truncated gzip data: read as far as it goes');
       break;
     }
@@ -608,10 +611,11 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
 
 /** A zlib stream is tried, not trusted: two header bytes are a weak sign, and a failure to inflate means it was something else. */
 function tryZlib(w: Walk, b: Buffer, path: string, depth: number): void {
-  const got = w.expand(path, (cap) => zlib.inflateSync(b, { maxOutputLength: cap }));
+  const member = join(path, '(inflated)');
+  const got = w.expand(member, (cap) => zlib.inflateSync(b, { maxOutputLength: cap }));
   if (got === null || !Buffer.isBuffer(got)) return;
   if (!w.takeMember()) return w.tooManyMembers(path);
-  read(w, got, join(path, '(inflated)'), depth + 1);
+  read(w, got, member, depth + 1);
 }
 
 function openZstd(w: Walk, b: Buffer, path: string, depth: number): void {

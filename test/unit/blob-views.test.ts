@@ -430,6 +430,18 @@ describe('blobViews: gzip, zlib, zstd', () => {
     assert.deepEqual(r.unreadable, [{ member: '(gunzipped)', reason: 'expands past 64 MiB (compression bomb?)' }]);
   });
 
+  it('reads the gzip members before a bomb', () => {
+    const r = blobViews(Buffer.concat([gzipSync(`GITHUB_TOKEN=${TOKEN}\n`), gzipSync(Buffer.alloc(2 * MiB))]), limits({ maxExpandedBytes: MiB }));
+    assert.deepEqual(shape(r), [['(gunzipped)', 'text']]);
+    assert.deepEqual(pats(r.views[0]), [[TOKEN, 1]]);
+    assert.deepEqual(r.unreadable, [{ member: '(gunzipped)', reason: "expands past what is left of the blob's 1 MiB (compression bomb?)" }]);
+  });
+
+  it('names a zlib bomb by its payload', () => {
+    const r = blobViews(deflateSync(Buffer.alloc(2 * MiB)), limits({ maxExpandedBytes: MiB }));
+    assert.deepEqual(r.unreadable, [{ member: '(inflated)', reason: 'expands past 1 MiB (compression bomb?)' }]);
+  });
+
   it('opens a .tar.gz whose tar is larger than maxViewBytes: only views are held to it', () => {
     const files = ['a', 'b', 'c'].map((n) => tarEntry(`${n}.txt`, `${n} ${TOKEN}\n`.padEnd(2000, '.')));
     const r = blobViews(gzipSync(tar(...files)), limits({ maxViewBytes: 4096 }));
