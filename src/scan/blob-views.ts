@@ -5,8 +5,8 @@
 // The input is an attacker's. Every expansion runs through zlib with maxOutputLength; every size
 // and offset an archive declares is checked against the bytes that are really there; a limit hit
 // is an Unreadable, never a silent cut. Zip and tar are read here by hand, not with a library:
-// the libraries trust the sizes and offsets archives declare and write members to disk.
-// Nothing here touches the file system; member names are only labels.
+// the libraries trust the sizes and offsets archives declare. Nothing here touches the file
+// system; member names are only labels.
 //
 // Layers: gunzipping, inflating a zlib stream or a PDF stream, and opening a zip or tar each
 // count one layer. The blob is at depth 0; a .tar.gz in a .zip has its tar members at depth 3
