@@ -159,6 +159,13 @@ function buildSchema() {
         /** Rules for pushes; empty: scan.rules, else built-in. A repository's own rules are never used. */
         rules: z.string().default(''),
         scan_timeout_seconds: z.number().positive('must be more than 0: the gate never scans without a limit').default(120),
+        /**
+         * Path globs (** across directories) of content the gate may forward although it cannot read
+         * it (encrypted or unknown archives, over-size blobs); every use is logged. Empty: such content refuses the push.
+         */
+        allow_unscannable: z.array(z.string().min(1)).default([]),
+        /** Pushes to refs/replace/* change what other readers of the repository see; refused unless true. */
+        allow_replace_refs: z.boolean().default(false),
         forward_timeout_seconds: z.number().positive().default(120),
         /** Default receive.maxInputSize for new mirrors. */
         max_pack_bytes: z.int().min(0).default(100 * 1024 * 1024),

@@ -6,14 +6,18 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import { redactText } from '../log/redact.ts';
 import { runGit } from '../git/run.ts';
-import { resolveRuleConfig, buildScanner } from '../scan/run.ts';
+import { buildScanner } from '../scan/run.ts';
+import { DEFAULT_BLOB_VIEW_LIMITS } from '../scan/blob-views.ts';
+import type { NotScanned, ScanResult } from '../scan/result.ts';
+import { gateGitEnv } from '../git/safe-env.ts';
+import { gateRuleConfig } from './gate-rules.ts';
 import type { Store } from '../store/factory.ts';
 import { forwardPush } from './forward.ts';
 import { readMirrorSettings } from './mirror-settings.ts';
-import { rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
-import { checkRefPolicy } from './ref-policy.ts';
+import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
+import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
 import { parseRefUpdates } from './ref-updates.ts';
-import { scanPush } from './push-scan.ts';
+import { scanPushedObjects } from './push-objects.ts';
 import { upstreamEnv } from './upstream-env.ts';
 import { claimBypass, verifyGateToken } from './token-checks.ts';
 import { loadSigningKey, type TokenClaims } from '../credential/tokens.ts';
@@ -36,7 +40,11 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const log = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir });
   log.info('push received', { refs: updates.map((u) => u.ref) });
 
-  const violations = await checkRefPolicy(updates, mirror.policy, (a, b) => isAncestor(ctx.gitDir, a, b, ctx.env));
+  const gate = ctx.loaded.config.gate;
+  const violations = [
+    ...replaceRefViolations(updates, gate.allow_replace_refs),
+    ...(await checkRefPolicy(updates, mirror.policy, (a, b) => isAncestor(ctx.gitDir, a, b, gateGitEnv(ctx.env)))),
+  ];
   if (violations.length) {
     ctx.say(rejectionForPolicy(violations));
     log.warn('push refused by ref policy', { violations });
@@ -46,26 +54,33 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const bypass = await bypassFromPushOptions(ctx, mirror.name, log);
   if (bypass === 'refused') return EXIT_POLICY;
 
-  const gate = ctx.loaded.config.gate;
   const scanner = buildScanner({
     // The gate's rules only: a repository's .gitleaks.toml is never read, so a client cannot allowlist itself.
-    ruleConfig: resolveRuleConfig(gate.rules || ctx.loaded.config.scan.rules || undefined, null),
+    ruleConfig: gateRuleConfig(gate.rules, ctx.loaded.config.scan.rules),
     limits: { maxFileBytes: ctx.loaded.config.scan.max_file_size, maxRunMs: gate.scan_timeout_seconds * 1000 },
     decodeDepth: ctx.loaded.config.scan.decode_depth,
     store: ctx.loaded.config.scan.cache ? ctx.store : null,
   });
-  const result = await scanPush(scanner, updates, ctx.gitDir, ctx.env);
+  const result = await scanPushedObjects(scanner, {
+    gitDir: ctx.gitDir,
+    env: ctx.env,
+    updates,
+    viewLimits: { ...DEFAULT_BLOB_VIEW_LIMITS, maxViewBytes: ctx.loaded.config.scan.max_file_size },
+    deadline: started + gate.scan_timeout_seconds * 1000,
+  });
+  const allowed = allowUnscannable(result, gate.allow_unscannable);
+  if (allowed.length) log.warn('forwarding content the gate could not read (gate.allow_unscannable)', { allowed });
   if (bypass) {
     // Audited: what the scan found is recorded, then the push goes on.
-    log.warn('scan bypassed with a one-time token', { jti: bypass.jti, reason: bypass.reason, refs: updates.map((u) => u.ref), findings: result.findings.map((f) => ({ rule: f.RuleID, commit: f.Commit, file: f.File, line: f.StartLine })) });
+    log.warn('scan bypassed with a one-time token', { jti: bypass.jti, reason: bypass.reason, refs: updates.map((u) => u.ref), findings: auditFindings(result.findings) });
     ctx.say(`gatehouse: scan BYPASSED with one-time token ${bypass.jti} (${bypass.reason ?? 'no reason given'}); ${result.findings.length} finding(s) recorded in the audit log.\n`);
     result.findings = [];
     result.notScanned = [];
   }
-  log.info('push scanned', { commits: result.stats.commits, files: result.stats.files, bytes: result.stats.bytes, findings: result.findings.length, notScanned: result.notScanned.length, ms: Date.now() - started });
+  log.info('push scanned', { commits: result.stats.commits, blobs: result.stats.files, bytes: result.stats.bytes, findings: result.findings.length, notScanned: result.notScanned.length, scanMs: result.stats.durationMs, ms: Date.now() - started });
   if (result.findings.length) {
     ctx.say(rejectionForFindings(result));
-    log.warn('push refused: secrets found', { findings: result.findings.map((f) => ({ rule: f.RuleID, commit: f.Commit, file: f.File, line: f.StartLine })) });
+    log.warn('push refused: secrets found', { findings: auditFindings(result.findings) });
     return EXIT_POLICY;
   }
   if (result.notScanned.length) {
@@ -85,7 +100,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
     log.warn('push refused: upstream refused', { output: said });
     return EXIT_POLICY;
   }
-  ctx.say(`gatehouse: scanned ${result.stats.commits} commit(s), no secrets; forwarded to upstream.\n`);
+  ctx.say(`gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; forwarded to upstream.\n`);
   log.info('push forwarded', { ms: Date.now() - started });
   return EXIT_OK;
 }
@@ -112,6 +127,19 @@ async function bypassFromPushOptions(ctx: PreReceiveContext, repo: string, log: 
     ctx.say(`\ngatehouse: push REJECTED: bypass token refused (${errorMessage(error)}).\n`);
     return 'refused';
   }
+}
+
+/** Takes out of result.notScanned what the operator's gate.allow_unscannable globs allow; returns it for the audit log. */
+export function allowUnscannable(result: ScanResult, globs: string[]): NotScanned[] {
+  if (globs.length === 0) return [];
+  const allowed: NotScanned[] = [];
+  result.notScanned = result.notScanned.filter((n) => {
+    const outer = n.path.split('!/')[0]!;
+    if (!n.path || !(matchesAny(n.path, globs) || matchesAny(outer, globs))) return true;
+    allowed.push(n);
+    return false;
+  });
+  return allowed;
 }
 
 async function isAncestor(gitDir: string, ancestor: string, descendant: string, env: NodeJS.ProcessEnv): Promise<boolean> {

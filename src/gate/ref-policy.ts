@@ -35,6 +35,15 @@ export function matchesAny(ref: string, globs: string[]): boolean {
   return globs.some((g) => globToRegExp(g).test(ref));
 }
 
+/**
+ * refs/replace/* makes git show one object in place of another: a clean push of a replace ref
+ * could make a later secret commit read as a harmless one to anything that honours them.
+ */
+export function replaceRefViolations(updates: RefUpdate[], allowReplaceRefs: boolean): PolicyViolation[] {
+  if (allowReplaceRefs) return [];
+  return updates.filter((u) => u.ref.startsWith('refs/replace/')).map((u) => ({ ref: u.ref, reason: 'replace refs are refused by the gate (gate.allow_replace_refs is off)' }));
+}
+
 export async function checkRefPolicy(updates: RefUpdate[], policy: RefPolicy, isAncestor: AncestryCheck): Promise<PolicyViolation[]> {
   const violations: PolicyViolation[] = [];
   for (const u of updates) {

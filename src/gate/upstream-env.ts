@@ -16,6 +16,8 @@ export function upstreamEnv(mirror: MirrorSettings, base: NodeJS.ProcessEnv, gat
   // that upstream would then refuse to update its refs.
   delete env.GIT_QUARANTINE_PATH;
   env.GIT_TERMINAL_PROMPT = '0';
+  // The objects sent are the objects the gate scanned, whatever replace refs say.
+  env.GIT_NO_REPLACE_OBJECTS = '1';
   env.GCM_INTERACTIVE = 'never';
   // HTTPS: gatehouse's own credential helper, and only it, through config in the environment
   // (not argv); it answers with the rule the mirror names.

@@ -139,6 +139,13 @@ export function markTrusted(specs: RuleSpec[]): RuleSpec[] {
   return specs;
 }
 
+/** A copy of a spec with some fields changed; a built-in spec's copy stays trusted. */
+export function deriveSpec(spec: RuleSpec, changes: Partial<RuleSpec>): RuleSpec {
+  const derived = { ...spec, ...changes };
+  if (trustedSpecs.has(spec)) trustedSpecs.add(derived);
+  return derived;
+}
+
 export function compileRule(spec: RuleSpec): Rule {
   const where = `rule ${spec.id}`;
   if (!spec.id || !/^[A-Za-z0-9_.-]+$/.test(spec.id)) throw new RuleError(`rule id ${JSON.stringify(spec.id)} must be letters, digits, dots, dashes or underscores`);

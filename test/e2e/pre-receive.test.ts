@@ -4,6 +4,8 @@ import { before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
 import { createGate } from '../helpers/gate.ts';
 import { FAKE } from '../helpers/secrets.ts';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('pre-receive gate', () => {
   before(assertBuilt);
@@ -62,13 +64,29 @@ describe('pre-receive gate', () => {
     gate.client.git('tag', '-a', 'v1', '-m', `notes ${FAKE.githubOauth}`);
     const tag = gate.push('origin', 'main', 'v1');
     assert.notEqual(tag.code, 0);
-    assert.match(tag.output, /github-oauth .*\(tag v1\)/);
+    assert.match(tag.output, /github-oauth +\(message of tag v1\) line 1/);
     assert.equal(gate.upstream.ref('refs/tags/v1'), null);
     gate.client.git('tag', '-d', 'v1');
     gate.client.commit(`message with ${FAKE.githubPat(7)}`, { 'b.txt': 'b\n' });
     const message = gate.push('origin', 'main');
     assert.notEqual(message.code, 0);
     assert.match(message.output, /github-pat .*\(commit message\)/);
+  });
+
+  it('keeps no secret in its state: the verdict cache holds only clean verdicts, the log only redacted findings', (t) => {
+    const gate = createGate(t);
+    const secret = FAKE.githubPat(11);
+    gate.client.commit('clean first', { 'ok.txt': 'fine\n' });
+    assert.equal(gate.push('-q', 'origin', 'main').code, 0);
+    gate.client.commit('leak', { 'deploy/.env': `GITHUB_TOKEN=${secret}\n`, 'deploy/other.txt': 'also fine\n' });
+    assert.notEqual(gate.push('origin', 'main').code, 0);
+    const stateDir = join(gate.root, 'state/gatehouse');
+    const files = readdirSync(stateDir, { recursive: true }).map(String).filter((f) => !f.startsWith('mirrors') && statSync(join(stateDir, f)).isFile());
+    assert.ok(files.some((f) => f.startsWith('gatehouse.db')), `the store was written: ${files.join(', ')}`);
+    for (const file of files) {
+      const bytes = readFileSync(join(stateDir, file));
+      assert.equal(bytes.includes(secret.slice(4)), false, `${file} holds the secret`);
+    }
   });
 
   it('refuses a secret added and deleted again within the same push', (t) => {
