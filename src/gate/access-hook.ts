@@ -53,6 +53,7 @@ export async function decideAccess(request: AccessRequest, loaded: LoadedConfig,
     fetchTimeoutMs: gate.fetch_timeout_seconds * 1000,
     waitMs: gate.fetch_timeout_seconds * 1000 + 5_000,
   });
+  if (outcome.kind === 'fetched' && outcome.purged > 0) log.warn('purged objects the upstream no longer has', { mirror: mirror.name, objects: outcome.purged });
   if (outcome.kind !== 'failed') {
     log.info('allowed', { mirror: mirror.name, refresh: outcome.kind });
     return { allow: true, message: '' };
