@@ -6,6 +6,8 @@
 // Kept in the mirror's git dir, under gatehouse/:
 //   purge-tips  old tips whose unreachable objects still have to go: the fetch that orphaned them
 //               failed, or the purge did; removed once a purge has finished.
+//   refs        the refs as the last successful refresh found them after its fetch; a ref that
+//               differs at the next refresh was moved by a push, and is checked for missing objects.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit, runGitLines } from '../git/run.ts';
@@ -35,10 +37,63 @@ export async function readRefs(git: MirrorGit): Promise<Refs> {
 }
 
 /**
+ * Refs a push moved since the last refresh, checked for missing objects (a purge racing a push
+ * can leave a ref so: see purgeUnreachable). A broken one is deleted, so the fetch that follows
+ * takes it afresh from the upstream, which the push reached before the mirror did; a ref that
+ * keeps its broken value would look up to date to that fetch. Returns the refs as they are then.
+ */
+export async function repairPushedRefs(git: MirrorGit): Promise<{ refs: Refs; deleted: string[] }> {
+  const refs = await readRefs(git);
+  const recorded = readRefsFile(git.gitDir);
+  const deleted: string[] = [];
+  if (!recorded) return { refs, deleted };
+  const known = new Set<string>();
+  const moved: Array<[string, string]> = [];
+  for (const [name, oid] of refs) {
+    if (recorded.get(name) === oid) known.add(oid);
+    else moved.push([name, oid]);
+  }
+  if (moved.length === 0) return { refs, deleted };
+  const complete = (tips: string[]) => isComplete(git, tips, known);
+  if (await complete([...new Set(moved.map(([, oid]) => oid))])) return { refs, deleted };
+  for (const [name, oid] of moved) {
+    if (await complete([oid])) continue;
+    try {
+      await run(git, ['update-ref', '-d', name, oid]);
+    } catch {
+      continue; // moved again meanwhile: the next refresh checks the new value
+    }
+    refs.delete(name);
+    deleted.push(name);
+  }
+  return { refs, deleted };
+}
+
+/** Whether every object reachable from tips is present, walking no further than the known tips. */
+async function isComplete(git: MirrorGit, tips: string[], known: Set<string>): Promise<boolean> {
+  const input = [...tips, ...[...known].map((oid) => `^${oid}`)].join('\n') + '\n';
+  try {
+    await lines(git, ['rev-list', '--objects', '--quiet', '--stdin'], () => {}, input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * After a fetch: the objects that were reachable from the refs before it (or from tips an earlier
  * purge left to do) and are reachable from no ref now leave the mirror. A fetch that only moved
  * refs forward costs one walk, from the new tips back to the old ones, and no repack. Returns how
  * many objects went; throws, keeping the work for the next refresh, if any are left.
+ *
+ * A push racing the purge: receive-pack moves a push's objects out of quarantine after the
+ * pre-receive gate has forwarded it upstream, and updates the ref after that. Objects the push
+ * takes from the mirror (the client left them out, as the refs it was shown reached them, or
+ * sent them loose and git kept the copy it had) can be removed in between when they are among
+ * the ones purged, and the ref then points at incomplete history. The push reached the upstream first, so the next refresh
+ * repairs it (repairPushedRefs). Anything else the push brought is safe: loose objects are
+ * removed by id, only the purged ones, and a pushed pack carries a .keep file until its refs are
+ * updated, which repack leaves alone.
  */
 export async function purgeUnreachable(git: MirrorGit, before: Refs, after: Refs, beforeRepack?: () => Promise<unknown>): Promise<number> {
   const current = new Set(after.values());
@@ -75,6 +130,10 @@ export function rememberOrphans(gitDir: string, before: Refs, after: Refs): void
   writeState(gitDir, 'purge-tips', [...new Set([...readTips(gitDir), ...orphans])].join('\n') + '\n');
 }
 
+export function recordRefs(gitDir: string, refs: Refs): void {
+  writeState(gitDir, 'refs', [...refs].map(([name, oid]) => `${oid} ${name}\n`).join(''));
+}
+
 /** The objects reachable from tips (missing ones skipped) and not from any ref. */
 async function unreachable(git: MirrorGit, tips: string[]): Promise<string[]> {
   const found: string[] = [];
@@ -82,6 +141,17 @@ async function unreachable(git: MirrorGit, tips: string[]): Promise<string[]> {
     if (oid) found.push(oid);
   }, tips.join('\n') + '\n');
   return found;
+}
+
+function readRefsFile(gitDir: string): Refs | null {
+  const text = readState(gitDir, 'refs');
+  if (text === null) return null;
+  const refs: Refs = new Map();
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) refs.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return refs;
 }
 
 function readTips(gitDir: string): string[] {

@@ -10,7 +10,7 @@ import type { Store } from '../store/factory.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
 import type { MirrorSettings } from './mirror-settings.ts';
-import { purgeUnreachable, readRefs, rememberOrphans, type MirrorGit, type Refs } from './purge.ts';
+import { purgeUnreachable, readRefs, recordRefs, rememberOrphans, repairPushedRefs, type MirrorGit, type Refs } from './purge.ts';
 import { upstreamEnv } from './upstream-env.ts';
 
 export const STATUS_NAMESPACE = 'mirror-status';
@@ -35,8 +35,8 @@ export interface RefreshOptions {
 const PURGE_TIMEOUT_MS = 15 * 60_000;
 
 export type RefreshOutcome =
-  /** purged: objects removed because the upstream no longer has them. */
-  | { kind: 'fetched'; purged: number }
+  /** purged: objects removed because the upstream no longer has them; repaired: refs a push left broken, taken afresh. */
+  | { kind: 'fetched'; purged: number; repaired: string[] }
   | { kind: 'fresh'; ageMs: number }
   | { kind: 'failed'; error: string; lastFetchAt: number | null };
 
@@ -65,9 +65,9 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
     }
     const attempt = now();
     try {
-      const { purged } = await syncMirror(mirror, env, options.fetchTimeoutMs, () => lock.extend(PURGE_TIMEOUT_MS + 30_000));
+      const { purged, repaired } = await syncMirror(mirror, env, options.fetchTimeoutMs, () => lock.extend(PURGE_TIMEOUT_MS + 30_000));
       await writeStatus(store, mirror.name, { lastFetchAt: now(), lastAttemptAt: attempt, lastError: null, fetches: status.fetches + 1 });
-      return { kind: 'fetched', purged };
+      return { kind: 'fetched', purged, repaired };
     } catch (error) {
       const message = redactText(errorMessage(error));
       removeStaleLocks(mirror.gitDir);
@@ -80,12 +80,13 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
 }
 
 /**
- * The refresh proper, under the lock: the fetch, then the purge of what it left unreachable. A
- * failure leaves the purge to the next refresh, and the mirror is not served as fresh meanwhile.
+ * The refresh proper, under the lock: refs a push left broken are dropped (so the fetch takes
+ * them afresh), the fetch, then the purge of what it left unreachable. A failure leaves the purge
+ * to the next refresh, and the mirror is not served as fresh meanwhile.
  */
-async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, beforeRepack: () => Promise<unknown>): Promise<{ purged: number }> {
+async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, beforeRepack: () => Promise<unknown>): Promise<{ purged: number; repaired: string[] }> {
   const git: MirrorGit = { gitDir: mirror.gitDir, env: localEnv(mirror.gitDir, baseEnv), timeoutMs };
-  const before = await readRefs(git);
+  const { refs: before, deleted } = await repairPushedRefs(git);
   try {
     await fetchFromUpstream(mirror, baseEnv, timeoutMs);
   } catch (error) {
@@ -95,7 +96,8 @@ async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, ti
   }
   const after = await readRefs(git);
   const purged = await purgeUnreachable({ ...git, timeoutMs: PURGE_TIMEOUT_MS }, before, after, beforeRepack);
-  return { purged };
+  recordRefs(mirror.gitDir, after);
+  return { purged, repaired: deleted };
 }
 
 /**
@@ -123,7 +125,10 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
   }
 }
 
-/** After an interrupted fetch: stale lock files would block the next one. */
+/**
+ * After an interrupted fetch: stale lock files would block the next one. (Refs pointing at
+ * missing objects are repairPushedRefs' business, before each fetch.)
+ */
 export function removeStaleLocks(gitDir: string): void {
   const stale = Date.now() - 60_000;
   const visit = (dir: string) => {

@@ -1,6 +1,6 @@
 // The refresh's purge with real git and a local upstream, no daemon: a fast-forward costs no
 // repack, a rewrite removes what it orphaned, a purge that cannot finish fails closed and is
-// retried.
+// retried, and a ref a racing push left incomplete is taken afresh from the upstream.
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,4 +111,27 @@ describe('refresh purges what the upstream no longer has', () => {
     assert.equal(has(leak), false);
   });
 
+  it('a ref a push left without its objects is taken afresh from the upstream', async (t) => {
+    const { root, upstream, owner, mirror, refresh, has, fetched } = await setUp(t);
+    // As if a purge had raced two pushes: receive-pack updated the refs, but of main's new commit
+    // only the commit object is left, and feature's commit is gone altogether. The upstream has
+    // both whole, since the gate forwarded the pushes before the mirror took them.
+    const pusher = TestRepo.open(join(root, 'pusher'));
+    owner.git('clone', '-q', upstream.dir, pusher.dir);
+    const main = pusher.commit('pushed through the gate', { 'pushed.txt': 'pushed\n' });
+    pusher.git('checkout', '-q', '-b', 'feature');
+    const feature = pusher.commit('feature', { 'feature.txt': 'feature\n' });
+    pusher.git('push', '-q', 'origin', 'main', 'feature');
+    writeFileSync(join(root, 'commit'), pusher.git('cat-file', 'commit', main));
+    assert.equal(mirror.git('hash-object', '-t', 'commit', '-w', join(root, 'commit')).trim(), main);
+    mirror.git('update-ref', 'refs/heads/main', main);
+    writeFileSync(join(mirror.dir, 'refs/heads/feature'), `${feature}\n`);
+    assert.equal(has(`${main}^{tree}`), false);
+
+    const outcome = fetched(await refresh());
+    assert.deepEqual(outcome.repaired.sort(), ['refs/heads/feature', 'refs/heads/main']);
+    assert.equal(mirror.git('rev-parse', 'refs/heads/main').trim(), main);
+    assert.equal(mirror.git('rev-parse', 'refs/heads/feature').trim(), feature);
+    assert.equal(mirror.git('fsck', '--no-dangling').trim(), '');
+  });
 });
