@@ -96,7 +96,10 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
             if (outcome.kind === 'failed') {
               failed++;
               ctx.io.stderr.write(`${m.name}: ${ctx.err.red('failed')}: ${outcome.error}\n`);
-            } else ctx.io.stdout.write(`${m.name}: ${ctx.out.green('synced')}\n`);
+            } else {
+              const purged = outcome.kind === 'fetched' && outcome.purged > 0 ? ` (removed ${outcome.purged} objects the upstream no longer has)` : '';
+              ctx.io.stdout.write(`${m.name}: ${ctx.out.green('synced')}${purged}\n`);
+            }
           }
         } finally {
           await store.close();

@@ -53,6 +53,9 @@ export async function decideAccess(request: AccessRequest, loaded: LoadedConfig,
     fetchTimeoutMs: gate.fetch_timeout_seconds * 1000,
     waitMs: gate.fetch_timeout_seconds * 1000 + 5_000,
   });
+  if (outcome.kind === 'fetched' && (outcome.purged > 0 || outcome.repaired.length > 0)) {
+    log.warn('mirror refreshed: purged objects the upstream no longer has, or refs a push left broken', { mirror: mirror.name, purgedObjects: outcome.purged, repairedRefs: outcome.repaired });
+  }
   if (outcome.kind !== 'failed') {
     log.info('allowed', { mirror: mirror.name, refresh: outcome.kind });
     return { allow: true, message: '' };

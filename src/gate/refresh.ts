@@ -1,13 +1,16 @@
 // Refreshing a mirror from its upstream: `fetch --prune` of every ref and HEAD's symref, with
-// the gate's credentials. Concurrent refreshes of one mirror share a single fetch through a
-// lock in the store; a refresh younger than the freshness window is reused.
+// the gate's credentials, then purging the objects the fetch left unreachable (purge.ts).
+// Concurrent refreshes of one mirror share a single fetch through a lock in the store; a refresh
+// younger than the freshness window is reused.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../git/run.ts';
+import { gateGitEnv } from '../git/safe-env.ts';
 import type { Store } from '../store/factory.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
 import type { MirrorSettings } from './mirror-settings.ts';
+import { purgeUnreachable, readRefs, recordRefs, rememberOrphans, repairPushedRefs, type MirrorGit, type Refs } from './purge.ts';
 import { upstreamEnv } from './upstream-env.ts';
 
 export const STATUS_NAMESPACE = 'mirror-status';
@@ -28,8 +31,12 @@ export interface RefreshOptions {
   now?: () => number;
 }
 
+/** Repacking a large mirror takes longer than a fetch; the lock is extended to cover it. */
+const PURGE_TIMEOUT_MS = 15 * 60_000;
+
 export type RefreshOutcome =
-  | { kind: 'fetched' }
+  /** purged: objects removed because the upstream no longer has them; repaired: refs a push left broken, taken afresh. */
+  | { kind: 'fetched'; purged: number; repaired: string[] }
   | { kind: 'fresh'; ageMs: number }
   | { kind: 'failed'; error: string; lastFetchAt: number | null };
 
@@ -58,12 +65,12 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
     }
     const attempt = now();
     try {
-      await fetchFromUpstream(mirror, env, options.fetchTimeoutMs);
+      const { purged, repaired } = await syncMirror(mirror, env, options.fetchTimeoutMs, () => lock.extend(PURGE_TIMEOUT_MS + 30_000));
       await writeStatus(store, mirror.name, { lastFetchAt: now(), lastAttemptAt: attempt, lastError: null, fetches: status.fetches + 1 });
-      return { kind: 'fetched' };
+      return { kind: 'fetched', purged, repaired };
     } catch (error) {
       const message = redactText(errorMessage(error));
-      pruneBrokenRefs(mirror.gitDir);
+      removeStaleLocks(mirror.gitDir);
       await writeStatus(store, mirror.name, { ...status, lastAttemptAt: attempt, lastError: message, fetches: status.fetches + 1 });
       return { kind: 'failed', error: message, lastFetchAt: status.lastFetchAt };
     }
@@ -72,10 +79,42 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
   }
 }
 
+/**
+ * The refresh proper, under the lock: refs a push left broken are dropped (so the fetch takes
+ * them afresh), the fetch, then the purge of what it left unreachable. A failure leaves the purge
+ * to the next refresh, and the mirror is not served as fresh meanwhile.
+ */
+async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, beforeRepack: () => Promise<unknown>): Promise<{ purged: number; repaired: string[] }> {
+  const git: MirrorGit = { gitDir: mirror.gitDir, env: localEnv(mirror.gitDir, baseEnv), timeoutMs };
+  const { refs: before, deleted } = await repairPushedRefs(git);
+  try {
+    await fetchFromUpstream(mirror, baseEnv, timeoutMs);
+  } catch (error) {
+    // fetch --prune deletes refs before it fetches, so it may have orphaned objects and failed after.
+    rememberOrphans(mirror.gitDir, before, await readRefs(git).catch((): Refs => new Map()));
+    throw error;
+  }
+  const after = await readRefs(git);
+  const purged = await purgeUnreachable({ ...git, timeoutMs: PURGE_TIMEOUT_MS }, before, after, beforeRepack);
+  recordRefs(mirror.gitDir, after);
+  return { purged, repaired: deleted };
+}
+
+/**
+ * git over a mirror's own objects (the purge's walks, the repack): the gate's fixed environment,
+ * so no replace ref or graft hides an object from a walk, and no variable pointing git at another
+ * object store.
+ */
+function localEnv(gitDir: string, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...gateGitEnv(baseEnv), GIT_DIR: gitDir };
+  for (const name of ['GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_NAMESPACE']) delete env[name];
+  return env;
+}
+
 export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
   const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir };
   try {
-    await runGit(['-c', 'core.hooksPath=/dev/null', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs });
+    await runGit(['-c', 'core.hooksPath=/dev/null', '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs });
     const { stdout } = await runGit(['ls-remote', '--symref', mirror.upstream, 'HEAD'], { cwd: mirror.gitDir, env, timeoutMs });
     const head = /^ref: (refs\/\S+)\tHEAD$/m.exec(stdout);
     if (head) await runGit(['symbolic-ref', 'HEAD', head[1]!], { cwd: mirror.gitDir, env });
@@ -86,8 +125,11 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
   }
 }
 
-/** After an interrupted fetch: stale lock files would block the next one. */
-export function pruneBrokenRefs(gitDir: string): void {
+/**
+ * After an interrupted fetch: stale lock files would block the next one. (Refs pointing at
+ * missing objects are repairPushedRefs' business, before each fetch.)
+ */
+export function removeStaleLocks(gitDir: string): void {
   const stale = Date.now() - 60_000;
   const visit = (dir: string) => {
     let entries;

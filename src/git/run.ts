@@ -1,5 +1,5 @@
 // Runs git plumbing with arguments as an array (no shell), bounded output and a timeout.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 export interface GitResult {
   stdout: string;
@@ -14,6 +14,44 @@ export function runGit(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr })),
     );
+  });
+}
+
+/**
+ * Like runGit, with stdin fed from input and stdout handed over line by line, unbounded: object
+ * lists can be longer than any buffer worth keeping. stderr (the first 64 KB) goes in the error.
+ */
+export function runGitLines(args: string[], onLine: (line: string) => void, options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 30_000);
+    let carry = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (carry + chunk).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) onLine(line);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += chunk.toString();
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (carry) onLine(carry);
+      if (code === 0) resolve();
+      else reject(Object.assign(new Error(`git failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').at(-1) ?? ''}`), { code, killed, stderr }));
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading everything
+    child.stdin.end(options.input ?? '');
   });
 }
 
