@@ -4,10 +4,9 @@
 // (headers, names, signatures and message), trees by their entry names, and the pushed ref
 // names. Diffs are only used to say where a finding came in and to leave out a secret the
 // file already had before the push (one the upstream already holds).
-import { spawn } from 'node:child_process';
 import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../git/cat-file.ts';
 import { readIntroductions, type BlobIntroduction } from '../git/blob-introductions.ts';
-import { streamObjects } from '../git/object-stream.ts';
+import { ObjectStream } from '../git/object-stream.ts';
 import { gateGitEnv } from '../git/safe-env.ts';
 import { blobViews, type BlobViewLimits } from '../scan/blob-views.ts';
 import { fingerprint, type Finding } from '../scan/finding.ts';
@@ -24,12 +23,6 @@ export interface PushObjectsOptions {
   deadline: number;
 }
 
-interface ListedObject {
-  oid: string;
-  /** The path rev-list reached it by ("" for a root tree or a blob a ref points at). */
-  name: string;
-}
-
 /** Per blob with findings: the findings (unattributed) and the path rev-list named. */
 interface BlobHits {
   name: string;
@@ -44,91 +37,69 @@ export async function scanPushedObjects(scanner: Scanner, options: PushObjectsOp
 
   const tips = [...new Set(options.updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid))];
   if (tips.length === 0) return done(result, started);
-  const listed = await listNewObjects(options.gitDir, env, tips);
 
-  const names = new Map(listed.map((o) => [o.oid, o.name]));
-  const commits: string[] = [];
+  const objects = ObjectStream.newObjects(options.gitDir, env, tips, scanner.limits.maxFileBytes);
+  const names = new Map<string, string>();
   const commitInfo = new Map<string, CommitInfo>();
   const blobs = new Set<string>();
+  /** Paths at which new trees hold each blob, for the rules that fire on a path. */
+  const blobPaths: BlobPaths = new Map();
   const hits = new Map<string, BlobHits>();
   let timedOut = false;
-  for await (const object of streamObjects(options.gitDir, env, listed.map((o) => o.oid), scanner.limits.maxFileBytes)) {
-    const name = names.get(object.oid) ?? '';
-    result.stats.bytes += object.size;
-    if (object.type === 'blob') {
-      blobs.add(object.oid);
-      result.stats.files++;
-      if (!object.content) {
-        result.notScanned.push({ path: name, commit: '', reason: `blob ${object.oid.slice(0, 12)} is ${object.size} bytes, over the scan limit of ${scanner.limits.maxFileBytes}` });
-        continue;
+  try {
+    for await (const object of objects) {
+      const name = object.rest;
+      names.set(object.oid, name);
+      result.stats.bytes += object.size;
+      if (object.type === 'blob') {
+        blobs.add(object.oid);
+        result.stats.files++;
+        if (!object.content) {
+          result.notScanned.push({ path: name, commit: '', reason: `blob ${object.oid.slice(0, 12)} is ${object.size} bytes, over the scan limit of ${scanner.limits.maxFileBytes}` });
+          continue;
+        }
+        const found = await scanBlob(scanner, object.oid, object.content, name, options.viewLimits, result);
+        if (found.length) hits.set(object.oid, { name, findings: found });
+      } else if (!object.content) {
+        result.notScanned.push({ path: name, commit: '', reason: `${object.type} ${object.oid.slice(0, 12)} (${object.size} bytes) could not be read within the scan limit` });
+      } else if (object.type === 'commit') {
+        result.stats.commits++;
+        const info = parseCommit(object.oid, object.content);
+        commitInfo.set(object.oid, info);
+        result.findings.push(...scanCommitObject(scanner, info, object.content));
+      } else if (object.type === 'tag') {
+        result.findings.push(...scanTagObject(scanner, object.oid, object.content));
+      } else if (object.type === 'tree') {
+        result.findings.push(...scanTreeNames(scanner, object.oid, object.content, name, blobPaths));
+      } else {
+        throw new Error(`unexpected object ${object.oid} of type ${object.type} in the push`);
       }
-      const found = await scanBlob(scanner, object.oid, object.content, name, options.viewLimits, result);
-      if (found.length) hits.set(object.oid, { name, findings: found });
-    } else if (!object.content) {
-      result.notScanned.push({ path: name, commit: '', reason: `${object.type} ${object.oid.slice(0, 12)} (${object.size} bytes) could not be read within the scan limit` });
-    } else if (object.type === 'commit') {
-      commits.push(object.oid);
-      result.stats.commits++;
-      const info = parseCommit(object.oid, object.content);
-      commitInfo.set(object.oid, info);
-      result.findings.push(...scanCommitObject(scanner, info, object.content));
-    } else if (object.type === 'tag') {
-      result.findings.push(...scanTagObject(scanner, object.oid, object.content));
-    } else if (object.type === 'tree') {
-      result.findings.push(...scanTreeNames(scanner, object.oid, object.content, name));
-    } else {
-      throw new Error(`unexpected object ${object.oid} of type ${object.type} in the push`);
+      if (Date.now() > options.deadline) {
+        timedOut = true;
+        break;
+      }
     }
-    if (Date.now() > options.deadline) {
-      timedOut = true;
-      break;
+    if (timedOut) {
+      result.notScanned.push({ path: '', commit: '', reason: `scan time limit reached after ${result.stats.files} blob(s) and ${result.stats.commits} commit(s); the rest of the push was not scanned` });
+      return done(result, started);
     }
-  }
-  if (timedOut) {
-    result.notScanned.push({ path: '', commit: '', reason: `scan time limit reached after ${result.stats.files} blob(s) and ${result.stats.commits} commit(s); the rest of the push was not scanned` });
+    result.findings.push(...pathFindings(scanner, blobs, blobPaths, names));
+    if (hits.size) {
+      const introductions = await readIntroductions(options.gitDir, env, [...commitInfo.keys()]);
+      for (const f of await attribute(scanner, options, env, hits, introductions)) {
+        const info = commitInfo.get(f.Commit);
+        result.findings.push(info ? { ...f, Author: info.author, Email: info.email, Date: info.date, Message: info.message } : f);
+      }
+    }
     return done(result, started);
+  } finally {
+    objects.close();
   }
-
-  const introductions = await readIntroductions(options.gitDir, env, commits, blobs);
-  result.findings.push(...pathFindings(scanner, blobs, introductions, names));
-  if (hits.size) {
-    for (const f of await attribute(scanner, options, env, hits, introductions)) {
-      const info = commitInfo.get(f.Commit);
-      result.findings.push(info ? { ...f, Author: info.author, Email: info.email, Date: info.date, Message: info.message } : f);
-    }
-  }
-  return done(result, started);
 }
 
 function done(result: ScanResult, started: number): ScanResult {
   result.stats.durationMs = Date.now() - started;
   return result;
-}
-
-/** The objects the push adds: reachable from the new tips, not from any ref the repository has. */
-async function listNewObjects(gitDir: string, env: NodeJS.ProcessEnv, tips: string[]): Promise<ListedObject[]> {
-  const child = spawn('git', ['rev-list', '--objects', '--stdin', '--not', '--all'], { cwd: gitDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    if (stderr.length < 8192) stderr += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
-  child.stdin.on('error', () => {});
-  child.stdin.end(`${tips.join('\n')}\n`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of child.stdout as AsyncIterable<Buffer>) chunks.push(chunk);
-  const code = await exited;
-  if (code !== 0) throw new Error(`git rev-list failed (exit ${code}): ${stderr.trim().slice(0, 300)}`);
-  const out: ListedObject[] = [];
-  for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
-    if (!line) continue;
-    const space = line.indexOf(' ');
-    out.push(space === -1 ? { oid: line, name: '' } : { oid: line.slice(0, space), name: line.slice(space + 1) });
-  }
-  return out;
 }
 
 function scanRefNames(scanner: Scanner, updates: RefUpdate[]): Finding[] {
@@ -232,31 +203,44 @@ function relabel(found: Finding[], label: (header: string | null) => string): Fi
   });
 }
 
-/** A tree's entry names, one per line: file and directory names are shown by every host. */
-function scanTreeNames(scanner: Scanner, oid: string, content: Buffer, path: string): Finding[] {
+type BlobPaths = Map<string, string[]>;
+
+/**
+ * A tree's entry names, one per line: file and directory names are shown by every host. Each
+ * file entry's path is noted for the path rules.
+ */
+function scanTreeNames(scanner: Scanner, oid: string, content: Buffer, path: string, blobPaths: BlobPaths): Finding[] {
   const hashBytes = oid.length === 64 ? 32 : 20;
   const names: string[] = [];
   for (let at = 0; at < content.length; ) {
     const space = content.indexOf(32, at);
     const nul = content.indexOf(0, space + 1);
     if (space === -1 || nul === -1 || nul + 1 + hashBytes > content.length) throw new Error(`tree ${oid} is malformed`);
-    names.push(content.subarray(space + 1, nul).toString('utf8'));
+    const name = content.subarray(space + 1, nul).toString('utf8');
+    names.push(name);
+    // Modes 100644, 100755 (files) and 120000 (symlinks) name blobs; 40000 trees, 160000 submodules.
+    if (content[at] === 0x31 && content[at + 1] !== 0x36) {
+      const blob = content.subarray(nul + 1, nul + 1 + hashBytes).toString('hex');
+      const full = path ? `${path}/${name}` : name;
+      const list = blobPaths.get(blob);
+      if (list) list.push(full);
+      else blobPaths.set(blob, [full]);
+    }
     at = nul + 1 + hashBytes;
   }
   const where = path ? `(file name in ${path}/)` : '(file name at the top level)';
   return relabel(scanner.scanText(names.join('\n'), { file: where, commit: '' }), () => where);
 }
 
-/** Rules that fire on a path alone (a committed id_rsa, a .p12 keystore), for every path a new blob came in at. */
-function pathFindings(scanner: Scanner, blobs: Set<string>, introductions: Map<string, BlobIntroduction[]>, names: Map<string, string>): Finding[] {
+/** Rules that fire on a path alone (a committed id_rsa, a .p12 keystore), for every path a new tree holds a new blob at. */
+function pathFindings(scanner: Scanner, blobs: Set<string>, blobPaths: BlobPaths, names: Map<string, string>): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const blob of blobs) {
-    const places = introductions.get(blob) ?? [{ commit: '', path: names.get(blob) ?? '', preimages: [] }];
-    for (const place of places) {
-      if (!place.path || seen.has(place.path)) continue;
-      seen.add(place.path);
-      for (const f of scanner.scanPath({ file: place.path, commit: place.commit })) {
+    for (const path of [names.get(blob) ?? '', ...(blobPaths.get(blob) ?? [])]) {
+      if (!path || seen.has(path)) continue;
+      seen.add(path);
+      for (const f of scanner.scanPath({ file: path, commit: '' })) {
         f.Fingerprint = fingerprint(f);
         out.push(f);
       }

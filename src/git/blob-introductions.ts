@@ -3,7 +3,7 @@
 // each parent had there. The gate uses it to name the commit and path of a finding and to tell a
 // secret a push adds from one its pre-image already had. Read with -z, by position: a path is
 // whatever bytes git wrote, and can never pose as a record.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export interface BlobIntroduction {
   commit: string;
@@ -20,11 +20,22 @@ export function introductionArguments(): string[] {
   return ['log', '--no-walk=unsorted', '--stdin', `--format=tformat:${MARKER}%H`, '--raw', '-z', '-c', '-M', '--root', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv'];
 }
 
-/** For each blob of `wanted` that the commits bring in somewhere: every place it came in. */
-export async function readIntroductions(repo: string, env: NodeJS.ProcessEnv, commits: readonly string[], wanted: ReadonlySet<string>): Promise<Map<string, BlobIntroduction[]>> {
-  const out = new Map<string, BlobIntroduction[]>();
-  if (commits.length === 0) return out;
+/** For every new commit's changed paths: which blob came in there, from which pre-images. */
+export async function readIntroductions(repo: string, env: NodeJS.ProcessEnv, commits: readonly string[]): Promise<Map<string, BlobIntroduction[]>> {
+  if (commits.length === 0) return new Map();
+  for (const c of commits) if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(c)) throw new Error(`not a commit id: ${c.slice(0, 80)}`);
   const child = spawn('git', introductionArguments(), { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => {});
+  child.stdin.end(`${commits.join('\n')}\n`);
+  try {
+    return await readAll(child);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+async function readAll(child: ChildProcessWithoutNullStreams): Promise<Map<string, BlobIntroduction[]>> {
+  const out = new Map<string, BlobIntroduction[]>();
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 8192) stderr += c.toString();
@@ -33,33 +44,25 @@ export async function readIntroductions(repo: string, env: NodeJS.ProcessEnv, co
     child.on('error', reject);
     child.on('close', (code) => resolve(code));
   });
-  child.stdin.on('error', () => {});
-  child.stdin.end(`${commits.join('\n')}\n`);
-
   const parser = new RawRecordParser((intro, blob) => {
-    if (!wanted.has(blob)) return;
     const list = out.get(blob);
     if (list) list.push(intro);
     else out.set(blob, [intro]);
   });
   let carry: Buffer | null = null;
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      let at = 0;
-      for (let nul = data.indexOf(0, at); nul !== -1; nul = data.indexOf(0, at)) {
-        parser.token(data.subarray(at, nul));
-        at = nul + 1;
-      }
-      carry = at < data.length ? Buffer.from(data.subarray(at)) : null;
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let at = 0;
+    for (let nul = data.indexOf(0, at); nul !== -1; nul = data.indexOf(0, at)) {
+      parser.token(data.subarray(at, nul));
+      at = nul + 1;
     }
-    const code = await exited;
-    if (code !== 0) throw new Error(`git log --raw failed (exit ${code}): ${stderr.trim().slice(0, 300)}`);
-    if (carry && carry.length) parser.token(carry);
-    parser.end();
-  } finally {
-    if (child.exitCode === null) child.kill();
+    carry = at < data.length ? Buffer.from(data.subarray(at)) : null;
   }
+  const code = await exited;
+  if (code !== 0) throw new Error(`git log --raw failed (exit ${code}): ${stderr.trim().slice(0, 300)}`);
+  if (carry && carry.length) parser.token(carry);
+  parser.end();
   return out;
 }
 

@@ -1,7 +1,10 @@
-// Reads many objects, in order, from one `git cat-file --batch`: each object's bytes are copied
-// once into a buffer of exactly its size (git's header says it, so no content can desynchronise
-// the stream), and an object over the size limit is skipped without being held in memory.
-import { spawn } from 'node:child_process';
+// Reads many objects, in order, from `git cat-file --batch` fed by `git rev-list --objects`:
+// each object's bytes are copied once into a buffer of exactly its size (git's header says it,
+// so no content can desynchronise the stream), and an object over the size limit is skipped
+// without being held in memory. The two gits run as one shell pipeline: the hook pays for one
+// process start from Node (the costly kind: Node is large to fork), and listing and reading
+// overlap.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export interface StreamedObject {
   oid: string;
@@ -10,74 +13,92 @@ export interface StreamedObject {
   size: number;
   /** The raw content; null when it is larger than the limit (or missing). */
   content: Buffer | null;
+  /** What followed the id on the request line ("" if nothing). */
+  rest: string;
 }
 
-const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const REV_LIST_FAILED = 'gatehouse: rev-list failed';
+// Constant text, no input in it: the tips arrive on stdin. dash has no pipefail, so rev-list's
+// failure is reported on stderr and turned into an error below.
+const PIPELINE = `git rev-list --objects --stdin --not --all || { echo "${REV_LIST_FAILED} ($?)" >&2; exit 1; }; } | git cat-file '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)' --buffer`;
 
-export async function* streamObjects(repo: string, env: NodeJS.ProcessEnv, oids: readonly string[], maxBytes: number): AsyncGenerator<StreamedObject> {
-  for (const oid of oids) if (!OID.test(oid)) throw new Error(`not an object id: ${oid.slice(0, 80)}`);
-  if (oids.length === 0) return;
-  const child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    if (stderr.length < 8192) stderr += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
-  child.stdin.on('error', () => {}); // git exiting early shows up as its exit code below
-  child.stdin.end(`${oids.join('\n')}\n`);
+export class ObjectStream implements AsyncIterable<StreamedObject> {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly maxBytes: number;
+  private readonly exited: Promise<number | null>;
+  private stderr = '';
 
-  let next = 0;
-  let header: Buffer[] = [];
-  let current: { oid: string; type: string; size: number; content: Buffer | null; filled: number } | null = null;
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let at = 0;
-      while (at < chunk.length) {
-        if (!current) {
-          const nl = chunk.indexOf(10, at);
-          if (nl === -1) {
-            header.push(chunk.subarray(at));
-            at = chunk.length;
-            break;
+  /** The objects reachable from tips and from no ref of the repository, as `rev-list --objects` lists them. */
+  static newObjects(repo: string, env: NodeJS.ProcessEnv, tips: readonly string[], maxBytes: number): ObjectStream {
+    for (const tip of tips) if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(tip)) throw new Error(`not an object id: ${tip.slice(0, 80)}`);
+    return new ObjectStream(repo, env, maxBytes, `{ ${PIPELINE}`, `${tips.join('\n')}\n`);
+  }
+
+  private constructor(repo: string, env: NodeJS.ProcessEnv, maxBytes: number, script: string, input: string) {
+    this.maxBytes = maxBytes;
+    this.child = spawn('/bin/sh', ['-c', script], { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (c: Buffer) => {
+      if (this.stderr.length < 8192) this.stderr += c.toString();
+    });
+    this.exited = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code) => resolve(code));
+    });
+    this.exited.catch(() => {}); // surfaced by the iterator
+    this.child.stdin.on('error', () => {}); // git exiting early shows up as its exit code
+    this.child.stdin.end(input);
+  }
+
+  close(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<StreamedObject> {
+    let header: Buffer[] = [];
+    let current: (StreamedObject & { filled: number }) | null = null;
+    try {
+      for await (const chunk of this.child.stdout as AsyncIterable<Buffer>) {
+        let at = 0;
+        while (at < chunk.length) {
+          if (!current) {
+            const nl = chunk.indexOf(10, at);
+            if (nl === -1) {
+              header.push(chunk.subarray(at));
+              break;
+            }
+            header.push(chunk.subarray(at, nl));
+            at = nl + 1;
+            const line = Buffer.concat(header).toString('utf8');
+            header = [];
+            const parsed = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) (\S+) (\d+) ?(.*)$/s.exec(line);
+            if (!parsed) {
+              const missing = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) missing$/.exec(line);
+              if (!missing) throw new Error(`bad git cat-file header: ${line.slice(0, 80)}`);
+              yield { oid: missing[1]!, type: 'missing', size: 0, content: null, rest: '' };
+              continue;
+            }
+            const size = Number(parsed[3]);
+            if (!Number.isSafeInteger(size)) throw new Error(`bad git cat-file header: ${line.slice(0, 80)}`);
+            // The body, then one newline: size + 1 bytes to consume.
+            current = { oid: parsed[1]!, type: parsed[2]!, size, content: size <= this.maxBytes ? Buffer.allocUnsafe(size) : null, rest: parsed[4]!, filled: 0 };
           }
-          header.push(chunk.subarray(at, nl));
-          at = nl + 1;
-          const line = Buffer.concat(header).toString('latin1');
-          header = [];
-          const expected = oids[next++];
-          if (expected === undefined) throw new Error(`git cat-file sent output nobody asked for: ${line.slice(0, 80)}`);
-          if (line === `${expected} missing`) {
-            yield { oid: expected, type: 'missing', size: 0, content: null };
-            continue;
-          }
-          const [oid, type, sizeText] = line.split(' ');
-          const size = Number(sizeText);
-          if (oid !== expected || !type || !Number.isSafeInteger(size) || size < 0) throw new Error(`bad git cat-file header: ${line.slice(0, 80)}`);
-          // The body, then one newline: size + 1 bytes to consume.
-          current = { oid, type, size, content: size <= maxBytes ? Buffer.allocUnsafe(size) : null, filled: 0 };
-        }
-        const want = current.size + 1 - current.filled;
-        const take = Math.min(want, chunk.length - at);
-        if (current.content) {
+          const take = Math.min(current.size + 1 - current.filled, chunk.length - at);
           const bodyEnd = Math.min(current.filled + take, current.size);
-          if (bodyEnd > current.filled) chunk.copy(current.content, current.filled, at, at + (bodyEnd - current.filled));
-        }
-        current.filled += take;
-        at += take;
-        if (current.filled === current.size + 1) {
-          const done = current;
-          current = null;
-          yield { oid: done.oid, type: done.type, size: done.size, content: done.content };
+          if (current.content && bodyEnd > current.filled) chunk.copy(current.content, current.filled, at, at + (bodyEnd - current.filled));
+          current.filled += take;
+          at += take;
+          if (current.filled === current.size + 1) {
+            const { filled: _filled, ...done } = current;
+            current = null;
+            yield done;
+          }
         }
       }
+      const code = await this.exited;
+      if (code !== 0 || this.stderr.includes(REV_LIST_FAILED)) throw new Error(`listing the pushed objects failed (exit ${code}): ${this.stderr.trim().slice(0, 300)}`);
+      if (header.length || current) throw new Error('git cat-file stopped in the middle of an object');
+    } finally {
+      this.close();
     }
-    const code = await exited;
-    if (code !== 0) throw new Error(`git cat-file failed (exit ${code}): ${stderr.trim().slice(0, 300)}`);
-    if (next !== oids.length || current) throw new Error(`git cat-file stopped after ${next} of ${oids.length} objects`);
-  } finally {
-    if (child.exitCode === null) child.kill();
   }
 }
