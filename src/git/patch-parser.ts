@@ -180,31 +180,36 @@ export class PatchParser {
     if (end > start && bytes[start] === 0x5c /* \ No newline at end of file */) return;
     const n = this.parents;
     if (end - start < n) throw new PatchFormatError('hunk line shorter than its prefix');
-    let inResult = true;
-    let allPlus = true;
+    const remaining = this.remainingParent;
+    // One column per parent. A line with a '-' is not in the result: '-' marks the parents that
+    // had it, ' ' one that did not. A line without one is in the result: ' ' marks the parents
+    // that had it, '+' one that did not. (git's Documentation/diff-generate-patch, "combined diff
+    // format"; combine-diff.c counts the header's ranges the same way.)
+    let removed = false;
+    let added = false;
+    let kept = false;
     for (let i = 0; i < n; i++) {
       const c = bytes[start + i];
-      if (c === 0x2d /* - */) {
-        inResult = false;
-        allPlus = false;
-        this.remainingParent[i]!--;
-      } else if (c === 0x2b /* + */) {
-        // not in parent i
-      } else if (c === 0x20 /* space */) {
-        allPlus = false;
-        this.remainingParent[i]!--;
-      } else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c ?? 0))}`);
+      if (c === 0x2b /* + */) added = true;
+      else if (c === 0x2d /* - */) removed = true;
+      else if (c === 0x20 /* space */) kept = true;
+      else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c ?? 0))}`);
     }
-    if (inResult) {
+    if (removed) {
+      if (added) throw new PatchFormatError('hunk line both removed and added');
+      for (let i = 0; i < n; i++) if (bytes[start + i] === 0x2d) remaining[i]!--;
+    } else {
       this.remainingResult--;
-      if (allPlus) this.keepAdded(bytes, start + n, end, this.newLine, truncated);
+      if (kept) {
+        for (let i = 0; i < n; i++) if (bytes[start + i] === 0x20) remaining[i]!--;
+      } else this.keepAdded(bytes, start + n, end, this.newLine, truncated);
       this.newLine++;
     }
     // Plain loops, not some()/every(): this runs for every line of the history.
     let over = this.remainingResult < 0;
     let done = this.remainingResult === 0;
     for (let i = 0; i < n; i++) {
-      const left = this.remainingParent[i]!;
+      const left = remaining[i]!;
       if (left < 0) over = true;
       if (left !== 0) done = false;
     }
