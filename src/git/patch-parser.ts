@@ -60,6 +60,8 @@ export class PatchParser {
   private parents = 1; // columns in hunk lines: 1 for a normal diff, N for a combined (merge) diff
   private remainingParent: number[] = [];
   private remainingResult = 0;
+  /** Whether the combined hunk being read may still run one line past its header (see hunkHeader). */
+  private slack = false;
   private newLine = 0;
   private bytes: Buffer = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
@@ -152,6 +154,7 @@ export class PatchParser {
   }
 
   private hunkHeader(text: string): void {
+    this.slack = false;
     if (this.parents === 1) {
       const m = HUNK_2WAY.exec(text);
       if (!m) throw new PatchFormatError(`bad hunk header ${text.slice(0, 120)}`);
@@ -166,13 +169,21 @@ export class PatchParser {
       if (ranges.length !== this.parents + 1) throw new PatchFormatError(`bad combined hunk header ${text.slice(0, 120)}`);
       this.remainingParent = ranges.slice(0, -1).map((r) => rangeCount(r));
       const result = ranges.at(-1)!;
+      // With -U0 git does not print (or count) a result line that every parent has when it is in
+      // a hunk only to carry removed lines, so added lines after it in the same hunk are one
+      // line lower here than in the file. Nothing in the output says where that happened.
       this.newLine = Number(result.slice(1).split(',')[0]);
       this.remainingResult = rangeCount(result);
+      // git's -U0 combined diff (combine-diff.c, dump_sline) undercounts a hunk that reaches
+      // lines removed at the end of the file: it subtracts the end-of-file slot twice, so every
+      // count in the header is one short, and a count that should be 0 wraps to 2^64-1. A wrapped
+      // count says so outright; otherwise the hunk may run one line past the header in each count,
+      // and it is given that one line per count (once) when a line would go past the header.
+      if (this.remainingResult < 0 || this.remainingParent.some((n) => n < 0)) this.extendHunk();
+      else this.slack = true;
     }
     // -U0 zero-length hunks on both sides do not occur; guard against a header promising nothing.
     if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) return;
-    // In a new-file hunk "+1,N" the first line is N itself; in "-a,0 +c,d" lines start at c.
-    if (this.remainingResult === 0) this.newLine = 0;
     this.state = 'hunk';
   }
 
@@ -213,8 +224,20 @@ export class PatchParser {
       if (left < 0) over = true;
       if (left !== 0) done = false;
     }
-    if (over) throw new PatchFormatError('hunk longer than its header said');
+    if (over) {
+      if (!this.slack) throw new PatchFormatError('hunk longer than its header said');
+      this.extendHunk();
+      done = this.remainingResult === 0 && remaining.every((left) => left === 0);
+    }
     if (done) this.state = 'header';
+  }
+
+  /** Gives each of the hunk's counts the one line git's combined header left out (see hunkHeader). */
+  private extendHunk(): void {
+    this.slack = false;
+    this.remainingResult++;
+    for (let i = 0; i < this.remainingParent.length; i++) this.remainingParent[i]!++;
+    if (this.remainingResult < 0 || this.remainingParent.some((n) => n < 0)) throw new PatchFormatError('hunk longer than its header said');
   }
 
   private keepAdded(bytes: Buffer, start: number, end: number, lineNumber: number, truncated: boolean): void {
@@ -271,7 +294,12 @@ function startsWith(bytes: Buffer, start: number, end: number, prefix: string): 
 
 function rangeCount(range: string): number {
   const comma = range.indexOf(',');
-  return comma === -1 ? 1 : Number(range.slice(comma + 1));
+  if (comma === -1) return 1;
+  const count = range.slice(comma + 1);
+  // -1 printed as an unsigned long (64-bit, or 32-bit where git's long is): see hunkHeader.
+  if (count === '18446744073709551615' || count === '4294967295') return -1;
+  if (!/^\d{1,9}$/.test(count)) throw new PatchFormatError(`bad hunk range ${range.slice(0, 40)}`);
+  return Number(count);
 }
 
 function stripPrefix(path: string, prefix: string): string {

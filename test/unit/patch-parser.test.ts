@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/git/line-reader.ts';
-import { PatchParser } from '../../src/git/patch-parser.ts';
+import { PatchFormatError, PatchParser } from '../../src/git/patch-parser.ts';
 
 const C1 = '1'.repeat(40);
 const C2 = '2'.repeat(40);
@@ -51,5 +51,41 @@ describe('patch parser, combined diffs', () => {
       { commit: C1, path: 'f', lines: [1, 3], text: 'N\nZ' },
       { commit: C1, path: 'g', lines: [1], text: 'secret' },
     ]);
+  });
+
+  it('reads a hunk whose count git wrapped to 2^64-1 (lines removed at the end, none added)', () => {
+    // Parents C/x and C/y resolved as N/C: git prints "+3,18446744073709551615" for "+3,0" less one.
+    const f = ccFile('f', '@@@ -1,0 -1,0 +1,1 @@@\n++N\n@@@ -2,0 -2,0 +3,18446744073709551615 @@@\n- x\n -y\n');
+    const out = parse(merge(C1, f, ccFile('g', '@@@ -1,0 -1,0 +1,1 @@@\n++after\n')));
+    assert.deepEqual(out.files.map((x) => [x.path, x.lines, x.text]), [['f', [1], 'N'], ['g', [1], 'after']]);
+  });
+
+  it('reads a hunk git counted one short in every range (lines removed at the end, some kept)', () => {
+    // Parents K/X and Y resolved as S/K: the header says 1, 0 and 1 for 2, 1 and 2 lines.
+    const f = ccFile('f', '@@@ -1,1 -1,0 +1,1 @@@\n -Y\n++S\n +K\n- X\n');
+    const out = parse(merge(C1, f, ccFile('g', '@@@ -1,0 -1,0 +1,1 @@@\n++after\n')));
+    assert.deepEqual(out.files.map((x) => [x.path, x.lines, x.text]), [['f', [1], 'S'], ['g', [1], 'after']]);
+  });
+
+  it('reads three-parent hunks, a wrapped parent range among them', () => {
+    const three = `gatehouse-commit ${C1} ${PA} ${PB} ${'f'.repeat(40)}\n\ndiff --cc f\nindex ${B1},${B2},${B3}..${'9'.repeat(40)}\n--- a/f\n+++ b/f\n`;
+    const hunks = '@@@@ -1,1 -1,1 -1,0 +1,1 @@@@\n-  p\n - q\n+++N\n@@@@ -3,0 -3,0 -2,18446744073709551615 +3,18446744073709551615 @@@@\n-  x\n - y\n';
+    assert.deepEqual(parse(three + hunks).files.map((x) => [x.lines, x.text]), [[[1], 'N']]);
+  });
+
+  it('numbers lines as git does after a line -U0 leaves out of a combined hunk', () => {
+    // Parents K/X/M/qa and M/qb resolved as K/M/N3: M, kept from both, carries "- X" and is not
+    // shown or counted, so git's own numbering puts N3 (line 3 of the file) at line 2.
+    const f = ccFile('f', '@@@ -1,3 -1,1 +1,2 @@@\n +K\n- X\n- qa\n -qb\n++N3\n');
+    assert.deepEqual(parse(merge(C1, f)).files.map((x) => [x.lines, x.text]), [[[2], 'N3']]);
+  });
+});
+
+describe('patch parser, strictness', () => {
+  const fails = (text: string, message: RegExp) => assert.throws(() => parse(text), (e: unknown) => e instanceof PatchFormatError && message.test(e.message));
+
+  it('gives a combined hunk one extra line per range at most, once', () => {
+    fails(merge(C1, ccFile('f', '@@@ -1,1 -1,0 +1,1 @@@\n -Y\n++S\n++T\n++U\n')), /hunk longer than its header said/);
+    fails(merge(C1, ccFile('f', '@@@ -1,1 -1,1 +1,0 @@@\n- a\n- b\n- c\n')), /hunk longer than its header said/);
   });
 });
