@@ -62,6 +62,8 @@ export class PatchParser {
   private remainingResult = 0;
   /** Whether the combined hunk being read may still run one line past its header (see hunkHeader). */
   private slack = false;
+  /** Hunks read so far in this file. */
+  private hunks = 0;
   private newLine = 0;
   private bytes: Buffer = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
@@ -129,12 +131,16 @@ export class PatchParser {
       incomplete: null,
     };
     this.parents = 1;
+    this.hunks = 0;
     this.state = 'header';
     this.filter?.reset();
   }
 
   private headerLine(text: string): void {
     const file = this.file!;
+    // Once hunks have begun, only another hunk (or git's "\ No newline" note) may follow: a line
+    // that no header accounted for is not silently taken for an extended header.
+    if (this.hunks > 0 && !text.startsWith('\\')) throw new PatchFormatError(`line after the hunks of ${file.path}: ${JSON.stringify(text.slice(0, 80))}`);
     if (text.startsWith('index ')) {
       file.blobs = text.slice(6).split(' ')[0]!;
       const commas = (file.blobs.split('..')[0]!.match(/,/g) ?? []).length;
@@ -182,8 +188,8 @@ export class PatchParser {
       if (this.remainingResult < 0 || this.remainingParent.some((n) => n < 0)) this.extendHunk();
       else this.slack = true;
     }
-    // -U0 zero-length hunks on both sides do not occur; guard against a header promising nothing.
-    if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) return;
+    if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) throw new PatchFormatError(`hunk header promising no lines ${text.slice(0, 120)}`);
+    this.hunks++;
     this.state = 'hunk';
   }
 

@@ -84,8 +84,26 @@ describe('patch parser, combined diffs', () => {
 describe('patch parser, strictness', () => {
   const fails = (text: string, message: RegExp) => assert.throws(() => parse(text), (e: unknown) => e instanceof PatchFormatError && message.test(e.message));
 
+  it('refuses a one-parent hunk longer than its header', () => {
+    fails(plainCommit(C1, PA, 'f', '@@ -1 +1 @@\n-a\n+b\n+c\n'), /line after the hunks of f/);
+    fails(plainCommit(C1, PA, 'f', '@@ -1,0 +1 @@\n+b\n-c\n'), /line after the hunks/);
+  });
+
   it('gives a combined hunk one extra line per range at most, once', () => {
     fails(merge(C1, ccFile('f', '@@@ -1,1 -1,0 +1,1 @@@\n -Y\n++S\n++T\n++U\n')), /hunk longer than its header said/);
     fails(merge(C1, ccFile('f', '@@@ -1,1 -1,1 +1,0 @@@\n- a\n- b\n- c\n')), /hunk longer than its header said/);
+  });
+
+  it('refuses a hunk header promising no lines, a line both removed and added, and a line no hunk accounts for', () => {
+    fails(merge(C1, ccFile('f', '@@@ -1,0 -1,0 +1,0 @@@\n++hidden\n')), /promising no lines/);
+    fails(plainCommit(C1, PA, 'f', '@@ -0,0 +0,0 @@\n+hidden\n'), /promising no lines/);
+    fails(merge(C1, ccFile('f', '@@@ -1,1 -1,0 +1,1 @@@\n-+a\n')), /both removed and added/);
+    fails(merge(C1, ccFile('f', '@@@ -1,0 -1,0 +1,1 @@@\n++a\n++b\n@@@ -5,0 -5,0 +5,1 @@@\n++c\n')), /line after the hunks/);
+    fails(merge(C1, ccFile('f', '@@@ -1,0 -1,0 +1,2 @@@\n++a\n')), /stream ended inside a hunk/);
+  });
+
+  it('still takes "\\ No newline at end of file" after a hunk', () => {
+    const out = parse(plainCommit(C1, PA, 'f', '@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n'));
+    assert.deepEqual(out.files.map((x) => [x.lines, x.text]), [[[1], 'b']]);
   });
 });
