@@ -2,7 +2,8 @@
 // commit adds, per file, with their line numbers in the new file. Hand-written because the
 // input is attacker-controlled in a push: hunks are consumed by the line counts in their
 // headers (never by guessing from a line's first characters), so no file content can pose as
-// a header and hide the lines after it. Anything unexpected is an error, never a skip.
+// a header and hide the lines after it. Anything unexpected is an error, never a silent skip
+// (a caller that asks to go on is told what was skipped: see onFormatError).
 import { unquoteGitPath } from './quote.ts';
 
 export const COMMIT_MARKER = 'gatehouse-commit ';
@@ -48,7 +49,15 @@ export class PatchFormatError extends Error {
   }
 }
 
-type State = 'between' | 'header' | 'hunk';
+/** Output the parser could not follow, and what of it went unscanned for that (see PatchParser's onFormatError). */
+export interface SkippedOutput {
+  commit: string;
+  /** '' when the error was not inside a file. */
+  path: string;
+  reason: string;
+}
+
+type State = 'between' | 'header' | 'hunk' | 'skip';
 
 const HUNK_2WAY = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -70,37 +79,68 @@ export class PatchParser {
   private readonly handlers: PatchHandlers;
   private readonly maxFileBytes: number;
   private readonly filter: AddedLineFilter | null;
+  private readonly onFormatError: ((skipped: SkippedOutput) => void) | null;
 
-  constructor(handlers: PatchHandlers, options: { maxFileBytes: number; filter?: AddedLineFilter | null }) {
+  /**
+   * Without onFormatError, output the parser cannot follow throws a PatchFormatError. With it,
+   * the file (or stretch of output) is reported there, dropped, and parsing resumes at the next
+   * file or commit header. That is safe because git prefixes every line of content, so a line
+   * starting with "diff " or the commit marker is always one of git's own headers.
+   */
+  constructor(handlers: PatchHandlers, options: { maxFileBytes: number; filter?: AddedLineFilter | null; onFormatError?: ((skipped: SkippedOutput) => void) | null }) {
     this.handlers = handlers;
     this.maxFileBytes = options.maxFileBytes;
     this.filter = options.filter ?? null;
+    this.onFormatError = options.onFormatError ?? null;
   }
 
   line = (bytes: Buffer, start: number, end: number, truncated: boolean): void => {
-    if (this.state === 'hunk') {
-      this.hunkLine(bytes, start, end, truncated);
-      return;
+    try {
+      if (this.state === 'hunk') this.hunkLine(bytes, start, end, truncated);
+      else this.otherLine(bytes, start, end);
+    } catch (error) {
+      this.failed(error);
     }
+  };
+
+  end(): void {
+    if (this.state === 'hunk') this.failed(new PatchFormatError('stream ended inside a hunk'));
+    this.flushFile();
+  }
+
+  private otherLine(bytes: Buffer, start: number, end: number): void {
     if (end === start) return;
     const first = bytes[start]!;
     // Cheap dispatch on the first byte before decoding anything.
     if (first === 0x67 /* g */ && startsWith(bytes, start, end, COMMIT_MARKER)) return this.commitLine(bytes.toString('latin1', start, end));
-    if (first === 0x64 /* d */ && startsWith(bytes, start, end, 'diff ')) return this.diffLine(bytes.toString('utf8', start, end));
+    const diff = first === 0x64 /* d */ && startsWith(bytes, start, end, 'diff ');
+    if (this.state === 'skip') {
+      // Without a valid commit line, files cannot be told which commit they belong to.
+      if (diff && this.commitOid) this.diffLine(bytes.toString('utf8', start, end));
+      return;
+    }
+    if (diff) return this.diffLine(bytes.toString('utf8', start, end));
     if (this.state === 'between') {
       throw new PatchFormatError(`line outside any file: ${JSON.stringify(bytes.toString('utf8', start, Math.min(end, start + 80)))}`);
     }
     if (first === 0x40 /* @ */) return this.hunkHeader(bytes.toString('latin1', start, end));
     this.headerLine(bytes.toString('utf8', start, end));
-  };
+  }
 
-  end(): void {
-    if (this.state === 'hunk') throw new PatchFormatError('stream ended inside a hunk');
-    this.flushFile();
+  private failed(error: unknown): void {
+    if (!(error instanceof PatchFormatError) || !this.onFormatError) throw error;
+    const file = this.file;
+    this.file = null;
+    this.used = 0;
+    this.state = 'skip';
+    if (file) this.onFormatError({ commit: file.commit, path: file.path, reason: `${error.message}; the file was not scanned` });
+    else if (this.commitOid) this.onFormatError({ commit: this.commitOid, path: '', reason: `${error.message}; the commit's output up to its next file was not scanned` });
+    else this.onFormatError({ commit: '', path: '', reason: `${error.message}; the output up to the next commit was not scanned` });
   }
 
   private commitLine(text: string): void {
     this.flushFile();
+    this.commitOid = '';
     const [oid, ...parents] = text.slice(COMMIT_MARKER.length).trim().split(' ').filter(Boolean);
     if (!oid || !OID.test(oid) || !parents.every((p) => OID.test(p))) throw new PatchFormatError(`bad commit line ${text.slice(0, 120)}`);
     this.commitOid = oid;

@@ -1,9 +1,10 @@
 // The patch parser on hand-written `git log -p -U0 --cc` text: combined diffs from real
-// conflicting merges (git 2.39 output, ids shortened to fake ones).
+// conflicting merges (git 2.39 output, ids shortened to fake ones), its strictness, and how it
+// reports output it cannot follow when asked to go on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/git/line-reader.ts';
-import { PatchFormatError, PatchParser } from '../../src/git/patch-parser.ts';
+import { PatchFormatError, PatchParser, type SkippedOutput } from '../../src/git/patch-parser.ts';
 
 const C1 = '1'.repeat(40);
 const C2 = '2'.repeat(40);
@@ -17,16 +18,17 @@ const B3 = 'e'.repeat(40);
 interface Parsed {
   commits: string[];
   files: Array<{ commit: string; path: string; lines: number[]; text: string }>;
+  skipped: SkippedOutput[];
 }
 
-function parse(text: string): Parsed {
-  const out: Parsed = { commits: [], files: [] };
+function parse(text: string, recover = false): Parsed {
+  const out: Parsed = { commits: [], files: [], skipped: [] };
   const parser = new PatchParser(
     {
       commit: (oid) => out.commits.push(oid),
       file: (f) => out.files.push({ commit: f.commit, path: f.path, lines: f.lineNumbers, text: f.text }),
     },
-    { maxFileBytes: 1 << 20 },
+    { maxFileBytes: 1 << 20, onFormatError: recover ? (s) => out.skipped.push(s) : null },
   );
   const splitter = new LineSplitter();
   splitter.push(Buffer.from(text), parser.line);
@@ -105,5 +107,60 @@ describe('patch parser, strictness', () => {
   it('still takes "\\ No newline at end of file" after a hunk', () => {
     const out = parse(plainCommit(C1, PA, 'f', '@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n'));
     assert.deepEqual(out.files.map((x) => [x.lines, x.text]), [[[1], 'b']]);
+  });
+});
+
+describe('patch parser, going on after output it cannot follow', () => {
+  const bad = ccFile('bad', '@@@ -1,0 -1,0 +1,1 @@@\n++early\n++late\n++more\n');
+  const good = ccFile('good', '@@@ -1,0 -1,0 +1,1 @@@\n++kept\n');
+
+  it('reports the file by commit and path, drops it, and goes on with the next file and commit', () => {
+    const out = parse(merge(C1, bad, good) + plainCommit(C2, C1, 'next', '@@ -0,0 +1 @@\n+also kept\n'), true);
+    assert.deepEqual(out.skipped, [{ commit: C1, path: 'bad', reason: 'unexpected git patch output: line after the hunks of bad: "++late"; the file was not scanned' }]);
+    assert.deepEqual(out.files.map((x) => [x.commit, x.path, x.text]), [[C1, 'good', 'kept'], [C2, 'next', 'also kept']]);
+    assert.deepEqual(out.commits, [C1, C2]);
+  });
+
+  it('skips content that looks like a header while it skips (content lines always carry a prefix)', () => {
+    const hunk = ccFile('bad', '@@@ -1,0 -1,0 +1,1 @@@\n++a\n++b\n++diff --cc fake\n++gatehouse-commit ' + C3 + '\n');
+    const out = parse(merge(C1, hunk, good), true);
+    assert.deepEqual(out.skipped.map((s) => [s.commit, s.path]), [[C1, 'bad']]);
+    assert.deepEqual(out.files.map((x) => x.path), ['good']);
+    assert.deepEqual(out.commits, [C1]);
+  });
+
+  it('names the commit when the trouble is outside any file', () => {
+    const out = parse(`gatehouse-commit ${C1} ${PA}\n\nsomething new\n${good}`, true);
+    assert.deepEqual(out.skipped, [{ commit: C1, path: '', reason: `unexpected git patch output: line outside any file: "something new"; the commit's output up to its next file was not scanned` }]);
+    assert.deepEqual(out.files.map((x) => [x.commit, x.path]), [[C1, 'good']]);
+  });
+
+  it('skips to the next commit after a bad commit line, so no file is put down to the wrong commit', () => {
+    const out = parse(merge(C1, good) + `gatehouse-commit nonsense\n\n${good}` + merge(C2, good), true);
+    assert.deepEqual(out.skipped.map((s) => [s.commit, s.path]), [['', '']]);
+    assert.deepEqual(out.files.map((x) => x.commit), [C1, C2]);
+  });
+
+  it('reports a stream that ends inside a hunk', () => {
+    const out = parse(merge(C1, good, ccFile('cut', '@@@ -1,0 -1,0 +1,3 @@@\n++a\n')), true);
+    assert.deepEqual(out.skipped.map((s) => [s.commit, s.path, s.reason]), [[C1, 'cut', 'unexpected git patch output: stream ended inside a hunk; the file was not scanned']]);
+    assert.deepEqual(out.files.map((x) => x.path), ['good']);
+  });
+
+  it('still throws what is not a format error', () => {
+    const parser = new PatchParser(
+      {
+        commit: () => {},
+        file: () => {
+          throw new Error('handler failed');
+        },
+      },
+      { maxFileBytes: 1 << 20, onFormatError: () => assert.fail('not a format error') },
+    );
+    const splitter = new LineSplitter();
+    assert.throws(() => {
+      splitter.push(Buffer.from(merge(C1, good, good)), parser.line);
+      parser.end();
+    }, /handler failed/);
   });
 });
