@@ -2,7 +2,8 @@
 // commit adds, per file, with their line numbers in the new file. Hand-written because the
 // input is attacker-controlled in a push: hunks are consumed by the line counts in their
 // headers (never by guessing from a line's first characters), so no file content can pose as
-// a header and hide the lines after it. Anything unexpected is an error, never a skip.
+// a header and hide the lines after it. Anything unexpected is an error, never a silent skip
+// (a caller that asks to go on is told what was skipped: see onFormatError).
 import { unquoteGitPath } from './quote.ts';
 
 export const COMMIT_MARKER = 'gatehouse-commit ';
@@ -48,7 +49,15 @@ export class PatchFormatError extends Error {
   }
 }
 
-type State = 'between' | 'header' | 'hunk';
+/** Output the parser could not follow, and what of it went unscanned for that (see PatchParser's onFormatError). */
+export interface SkippedOutput {
+  commit: string;
+  /** '' when the error was not inside a file. */
+  path: string;
+  reason: string;
+}
+
+type State = 'between' | 'header' | 'hunk' | 'skip';
 
 const HUNK_2WAY = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -60,43 +69,78 @@ export class PatchParser {
   private parents = 1; // columns in hunk lines: 1 for a normal diff, N for a combined (merge) diff
   private remainingParent: number[] = [];
   private remainingResult = 0;
+  /** Whether the combined hunk being read may still run one line past its header (see hunkHeader). */
+  private slack = false;
+  /** Hunks read so far in this file. */
+  private hunks = 0;
   private newLine = 0;
   private bytes: Buffer = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
   private readonly handlers: PatchHandlers;
   private readonly maxFileBytes: number;
   private readonly filter: AddedLineFilter | null;
+  private readonly onFormatError: ((skipped: SkippedOutput) => void) | null;
 
-  constructor(handlers: PatchHandlers, options: { maxFileBytes: number; filter?: AddedLineFilter | null }) {
+  /**
+   * Without onFormatError, output the parser cannot follow throws a PatchFormatError. With it,
+   * the file (or stretch of output) is reported there, dropped, and parsing resumes at the next
+   * file or commit header. That is safe because git prefixes every line of content, so a line
+   * starting with "diff " or the commit marker is always one of git's own headers.
+   */
+  constructor(handlers: PatchHandlers, options: { maxFileBytes: number; filter?: AddedLineFilter | null; onFormatError?: ((skipped: SkippedOutput) => void) | null }) {
     this.handlers = handlers;
     this.maxFileBytes = options.maxFileBytes;
     this.filter = options.filter ?? null;
+    this.onFormatError = options.onFormatError ?? null;
   }
 
   line = (bytes: Buffer, start: number, end: number, truncated: boolean): void => {
-    if (this.state === 'hunk') {
-      this.hunkLine(bytes, start, end, truncated);
-      return;
+    try {
+      if (this.state === 'hunk') this.hunkLine(bytes, start, end, truncated);
+      else this.otherLine(bytes, start, end);
+    } catch (error) {
+      this.failed(error);
     }
+  };
+
+  end(): void {
+    if (this.state === 'hunk') this.failed(new PatchFormatError('stream ended inside a hunk'));
+    this.flushFile();
+  }
+
+  private otherLine(bytes: Buffer, start: number, end: number): void {
     if (end === start) return;
     const first = bytes[start]!;
     // Cheap dispatch on the first byte before decoding anything.
     if (first === 0x67 /* g */ && startsWith(bytes, start, end, COMMIT_MARKER)) return this.commitLine(bytes.toString('latin1', start, end));
-    if (first === 0x64 /* d */ && startsWith(bytes, start, end, 'diff ')) return this.diffLine(bytes.toString('utf8', start, end));
+    const diff = first === 0x64 /* d */ && startsWith(bytes, start, end, 'diff ');
+    if (this.state === 'skip') {
+      // Without a valid commit line, files cannot be told which commit they belong to.
+      if (diff && this.commitOid) this.diffLine(bytes.toString('utf8', start, end));
+      return;
+    }
+    if (diff) return this.diffLine(bytes.toString('utf8', start, end));
     if (this.state === 'between') {
       throw new PatchFormatError(`line outside any file: ${JSON.stringify(bytes.toString('utf8', start, Math.min(end, start + 80)))}`);
     }
     if (first === 0x40 /* @ */) return this.hunkHeader(bytes.toString('latin1', start, end));
     this.headerLine(bytes.toString('utf8', start, end));
-  };
+  }
 
-  end(): void {
-    if (this.state === 'hunk') throw new PatchFormatError('stream ended inside a hunk');
-    this.flushFile();
+  private failed(error: unknown): void {
+    if (!(error instanceof PatchFormatError) || !this.onFormatError) throw error;
+    const file = this.file;
+    this.file = null;
+    this.used = 0;
+    this.state = 'skip';
+    if (file) this.onFormatError({ commit: file.commit, path: file.path, reason: `${error.message}; the file was not scanned` });
+    else if (this.commitOid) this.onFormatError({ commit: this.commitOid, path: '', reason: `${error.message}; the commit's output up to its next file was not scanned` });
+    else this.onFormatError({ commit: '', path: '', reason: `${error.message}; the output up to the next commit was not scanned` });
   }
 
   private commitLine(text: string): void {
     this.flushFile();
+    this.commitOid = '';
     const [oid, ...parents] = text.slice(COMMIT_MARKER.length).trim().split(' ').filter(Boolean);
     if (!oid || !OID.test(oid) || !parents.every((p) => OID.test(p))) throw new PatchFormatError(`bad commit line ${text.slice(0, 120)}`);
     this.commitOid = oid;
@@ -127,12 +171,16 @@ export class PatchParser {
       incomplete: null,
     };
     this.parents = 1;
+    this.hunks = 0;
     this.state = 'header';
     this.filter?.reset();
   }
 
   private headerLine(text: string): void {
     const file = this.file!;
+    // Once hunks have begun, only another hunk (or git's "\ No newline" note) may follow: a line
+    // that no header accounted for is not silently taken for an extended header.
+    if (this.hunks > 0 && !text.startsWith('\\')) throw new PatchFormatError(`line after the hunks of ${file.path}: ${JSON.stringify(text.slice(0, 80))}`);
     if (text.startsWith('index ')) {
       file.blobs = text.slice(6).split(' ')[0]!;
       const commas = (file.blobs.split('..')[0]!.match(/,/g) ?? []).length;
@@ -152,6 +200,7 @@ export class PatchParser {
   }
 
   private hunkHeader(text: string): void {
+    this.slack = false;
     if (this.parents === 1) {
       const m = HUNK_2WAY.exec(text);
       if (!m) throw new PatchFormatError(`bad hunk header ${text.slice(0, 120)}`);
@@ -166,13 +215,21 @@ export class PatchParser {
       if (ranges.length !== this.parents + 1) throw new PatchFormatError(`bad combined hunk header ${text.slice(0, 120)}`);
       this.remainingParent = ranges.slice(0, -1).map((r) => rangeCount(r));
       const result = ranges.at(-1)!;
+      // With -U0 git does not print (or count) a result line that every parent has when it is in
+      // a hunk only to carry removed lines, so added lines after it in the same hunk are one
+      // line lower here than in the file. Nothing in the output says where that happened.
       this.newLine = Number(result.slice(1).split(',')[0]);
       this.remainingResult = rangeCount(result);
+      // git's -U0 combined diff (combine-diff.c, dump_sline) undercounts a hunk that reaches
+      // lines removed at the end of the file: it subtracts the end-of-file slot twice, so every
+      // count in the header is one short, and a count that should be 0 wraps to 2^64-1. A wrapped
+      // count says so outright; otherwise the hunk may run one line past the header in each count,
+      // and it is given that one line per count (once) when a line would go past the header.
+      if (this.remainingResult < 0 || this.remainingParent.some((n) => n < 0)) this.extendHunk();
+      else this.slack = true;
     }
-    // -U0 zero-length hunks on both sides do not occur; guard against a header promising nothing.
-    if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) return;
-    // In a new-file hunk "+1,N" the first line is N itself; in "-a,0 +c,d" lines start at c.
-    if (this.remainingResult === 0) this.newLine = 0;
+    if (this.remainingResult === 0 && this.remainingParent.every((n) => n === 0)) throw new PatchFormatError(`hunk header promising no lines ${text.slice(0, 120)}`);
+    this.hunks++;
     this.state = 'hunk';
   }
 
@@ -180,36 +237,53 @@ export class PatchParser {
     if (end > start && bytes[start] === 0x5c /* \ No newline at end of file */) return;
     const n = this.parents;
     if (end - start < n) throw new PatchFormatError('hunk line shorter than its prefix');
-    let inResult = true;
-    let allPlus = true;
+    const remaining = this.remainingParent;
+    // One column per parent. A line with a '-' is not in the result: '-' marks the parents that
+    // had it, ' ' one that did not. A line without one is in the result: ' ' marks the parents
+    // that had it, '+' one that did not. (git's Documentation/diff-generate-patch, "combined diff
+    // format"; combine-diff.c counts the header's ranges the same way.)
+    let removed = false;
+    let added = false;
+    let kept = false;
     for (let i = 0; i < n; i++) {
       const c = bytes[start + i];
-      if (c === 0x2d /* - */) {
-        inResult = false;
-        allPlus = false;
-        this.remainingParent[i]!--;
-      } else if (c === 0x2b /* + */) {
-        // not in parent i
-      } else if (c === 0x20 /* space */) {
-        allPlus = false;
-        this.remainingParent[i]!--;
-      } else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c ?? 0))}`);
+      if (c === 0x2b /* + */) added = true;
+      else if (c === 0x2d /* - */) removed = true;
+      else if (c === 0x20 /* space */) kept = true;
+      else throw new PatchFormatError(`bad hunk line prefix ${JSON.stringify(String.fromCharCode(c ?? 0))}`);
     }
-    if (inResult) {
+    if (removed) {
+      if (added) throw new PatchFormatError('hunk line both removed and added');
+      for (let i = 0; i < n; i++) if (bytes[start + i] === 0x2d) remaining[i]!--;
+    } else {
       this.remainingResult--;
-      if (allPlus) this.keepAdded(bytes, start + n, end, this.newLine, truncated);
+      if (kept) {
+        for (let i = 0; i < n; i++) if (bytes[start + i] === 0x20) remaining[i]!--;
+      } else this.keepAdded(bytes, start + n, end, this.newLine, truncated);
       this.newLine++;
     }
     // Plain loops, not some()/every(): this runs for every line of the history.
     let over = this.remainingResult < 0;
     let done = this.remainingResult === 0;
     for (let i = 0; i < n; i++) {
-      const left = this.remainingParent[i]!;
+      const left = remaining[i]!;
       if (left < 0) over = true;
       if (left !== 0) done = false;
     }
-    if (over) throw new PatchFormatError('hunk longer than its header said');
+    if (over) {
+      if (!this.slack) throw new PatchFormatError('hunk longer than its header said');
+      this.extendHunk();
+      done = this.remainingResult === 0 && remaining.every((left) => left === 0);
+    }
     if (done) this.state = 'header';
+  }
+
+  /** Gives each of the hunk's counts the one line git's combined header left out (see hunkHeader). */
+  private extendHunk(): void {
+    this.slack = false;
+    this.remainingResult++;
+    for (let i = 0; i < this.remainingParent.length; i++) this.remainingParent[i]!++;
+    if (this.remainingResult < 0 || this.remainingParent.some((n) => n < 0)) throw new PatchFormatError('hunk longer than its header said');
   }
 
   private keepAdded(bytes: Buffer, start: number, end: number, lineNumber: number, truncated: boolean): void {
@@ -266,7 +340,12 @@ function startsWith(bytes: Buffer, start: number, end: number, prefix: string): 
 
 function rangeCount(range: string): number {
   const comma = range.indexOf(',');
-  return comma === -1 ? 1 : Number(range.slice(comma + 1));
+  if (comma === -1) return 1;
+  const count = range.slice(comma + 1);
+  // -1 printed as an unsigned long (64-bit, or 32-bit where git's long is): see hunkHeader.
+  if (count === '18446744073709551615' || count === '4294967295') return -1;
+  if (!/^\d{1,9}$/.test(count)) throw new PatchFormatError(`bad hunk range ${range.slice(0, 40)}`);
+  return Number(count);
 }
 
 function stripPrefix(path: string, prefix: string): string {

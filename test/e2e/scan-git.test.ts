@@ -95,6 +95,24 @@ describe('scan git', () => {
     assert.equal(mergeFinding.StartLine, 3);
   });
 
+  it('scans a conflict resolution that drops lines from both sides and the end of the file', async (t) => {
+    // git -U0 --cc prints removed lines with a blank column for the side that never had them,
+    // and undercounts a hunk reaching lines removed at the end: both once stopped the scan.
+    const repo = new TestRepo(tempDir(t));
+    repo.commit('base', { 'app.txt': 'base\n' });
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.commit('side', { 'app.txt': 'Y\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main', { 'app.txt': 'K\nX\n' });
+    assert.throws(() => repo.git('merge', '-q', 'side')); // conflicts
+    repo.commit('merge side', { 'app.txt': `TOKEN=${FAKE.githubOauth}\nK\n` });
+    const merge = repo.head();
+    const { code, findings, stderr } = await scan(t, repo);
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stderr, /not scanned|unexpected git patch output/);
+    assert.deepEqual(github(findings).map((f) => [f.Commit, f.File, f.StartLine, f.Secret]), [[merge, 'app.txt', 1, FAKE.githubOauth]]);
+  });
+
   it('scans commit messages and, with --all, annotated tag messages', async (t) => {
     const repo = new TestRepo(tempDir(t));
     const commit = repo.commit(`deploy\n\ntoken was ${FAKE.githubPat(2)}`, { 'a.txt': 'a\n' });

@@ -95,7 +95,8 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
       },
       file: (change) => completed.push(change),
     },
-    { maxFileBytes: scanner.limits.maxFileBytes, filter: scanner.detector.linePrefilter() },
+    // Output the parser cannot follow is reported as not scanned, never the end of the scan.
+    { maxFileBytes: scanner.limits.maxFileBytes, filter: scanner.detector.linePrefilter(), onFormatError: (skipped) => result.notScanned.push(skipped) },
   );
 
   const command = bufferedGit(gitLogArguments(options.revisions), env);
