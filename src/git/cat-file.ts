@@ -17,7 +17,10 @@ interface Pending {
 export class CatFileBatch {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending: Pending[] = [];
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes that must be buffered before the next header or object can be complete. */
+  private needed = 1;
   private failure: Error | null = null;
 
   constructor(repo: string, env: NodeJS.ProcessEnv) {
@@ -46,27 +49,44 @@ export class CatFileBatch {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    // Chunks are kept in a list and joined once per object, not on every read: a large object
+    // arriving in 64 KiB reads would otherwise be copied over and over.
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     for (;;) {
-      const nl = this.buffer.indexOf(10);
-      if (nl === -1) return;
-      const header = this.buffer.subarray(0, nl).toString('latin1');
+      if (this.needed > this.buffered) return;
+      const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [buffer];
+      const nl = buffer.indexOf(10);
+      if (nl === -1) {
+        this.needed = this.buffered + 1;
+        return;
+      }
+      const header = buffer.subarray(0, nl).toString('latin1');
       const request = this.pending[0];
       if (!request) return this.fail(new Error(`git cat-file sent output nobody asked for: ${header.slice(0, 80)}`));
+      let consumed: number;
       if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-        this.buffer = this.buffer.subarray(nl + 1);
+        consumed = nl + 1;
         this.pending.shift();
         request.resolve(null);
-        continue;
+      } else {
+        const [oid, type, sizeText] = header.split(' ');
+        const size = Number(sizeText);
+        if (!oid || !type || !Number.isSafeInteger(size)) return this.fail(new Error(`bad git cat-file header: ${header.slice(0, 80)}`));
+        if (buffer.length < nl + 1 + size + 1) {
+          this.needed = nl + 1 + size + 1; // wait for the rest of the object
+          return;
+        }
+        const content = Buffer.from(buffer.subarray(nl + 1, nl + 1 + size));
+        consumed = nl + 1 + size + 1;
+        this.pending.shift();
+        request.resolve({ oid, type, content });
       }
-      const [oid, type, sizeText] = header.split(' ');
-      const size = Number(sizeText);
-      if (!oid || !type || !Number.isSafeInteger(size)) return this.fail(new Error(`bad git cat-file header: ${header.slice(0, 80)}`));
-      if (this.buffer.length < nl + 1 + size + 1) return; // wait for the rest of the object
-      const content = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
-      this.buffer = this.buffer.subarray(nl + 1 + size + 1);
-      this.pending.shift();
-      request.resolve({ oid, type, content });
+      const rest = buffer.subarray(consumed);
+      this.chunks = rest.length ? [rest] : [];
+      this.buffered = rest.length;
+      this.needed = 1;
     }
   }
 
