@@ -113,31 +113,12 @@ async function scanBlob(scanner: Scanner, oid: string, content: Buffer, name: st
     result.stats.cacheHits++;
     return [];
   }
-  const { views, unreadable } = blobViews(content, limits);
-  const found: Finding[] = [];
-  for (const view of views) {
-    const file = view.member ? `${name}!/${view.member}` : name;
-    for (const f of scanner.scanBytes(view.bytes, { file, commit: '' })) {
-      if (view.kind !== 'text') f.Tags = [...f.Tags, `read-as:${view.kind}`];
-      found.push(f);
-    }
-  }
+  const { findings, unreadable } = scanner.scanBlob(content, { file: name, commit: '' }, limits);
   for (const u of unreadable) {
     result.notScanned.push({ path: u.member ? `${name}!/${u.member}` : name, commit: '', reason: `blob ${oid.slice(0, 12)}: ${u.reason}` });
   }
-  if (key && found.length === 0 && unreadable.length === 0) await scanner.cache!.markClean(key);
-  return dedupe(found);
-}
-
-/** The same secret read twice (e.g. as text and as printable strings) is one finding. */
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.File}\0${f.RuleID}\0${f.Secret}\0${f.StartLine}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  if (key && findings.length === 0 && unreadable.length === 0) await scanner.cache!.markClean(key);
+  return findings;
 }
 
 const HEADER_LABELS: Record<string, string> = {
@@ -267,7 +248,7 @@ async function attribute(scanner: Scanner, options: PushObjectsOptions, env: Nod
       secrets = catFile.get(oid).then((object) => {
         const set = new Set<string>();
         if (!object || object.type !== 'blob' || object.content.length > scanner.limits.maxFileBytes) return set;
-        for (const view of blobViews(object.content, options.viewLimits).views) for (const f of scanner.scanBytes(view.bytes, { file: '', commit: '' })) set.add(f.Secret);
+        for (const f of scanner.scanBlob(object.content, { file: '', commit: '' }, options.viewLimits).findings) set.add(f.Secret);
         return set;
       });
       preimageSecrets.set(oid, secrets);

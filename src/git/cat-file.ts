@@ -142,3 +142,65 @@ export function parseTag(content: Buffer): { object: string; tag: string; tagger
   }
   return result;
 }
+
+/**
+ * A long-lived `git cat-file --batch-check`, started on first use: an object's type and size
+ * before anyone reads it, so an object over a limit is never loaded.
+ */
+export class CatFileCheck {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private readonly pending: Array<{ resolve: (v: { type: string; size: number } | null) => void; reject: (e: Error) => void }> = [];
+  private text = '';
+  private failure: Error | null = null;
+  private readonly repo: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(repo: string, env: NodeJS.ProcessEnv) {
+    this.repo = repo;
+    this.env = env;
+  }
+
+  get(oid: string): Promise<{ type: string; size: number } | null> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!/^[0-9a-f]{4,64}$/.test(oid)) return Promise.reject(new Error(`not an object id: ${oid.slice(0, 80)}`));
+    const child = (this.child ??= this.start());
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      child.stdin.write(`${oid}\n`);
+    });
+  }
+
+  close(): void {
+    this.child?.stdin.end();
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    const child = spawn('git', ['cat-file', '--batch-check'], { cwd: this.repo, env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.text += chunk.toString('latin1');
+      for (let nl = this.text.indexOf('\n'); nl !== -1; nl = this.text.indexOf('\n')) {
+        const line = this.text.slice(0, nl);
+        this.text = this.text.slice(nl + 1);
+        const request = this.pending.shift();
+        if (!request) return this.fail(new Error(`git cat-file --batch-check sent output nobody asked for: ${line.slice(0, 80)}`));
+        const [, type, size] = line.split(' ');
+        if (line.endsWith(' missing') || line.endsWith(' ambiguous')) request.resolve(null);
+        else if (type && Number.isSafeInteger(Number(size))) request.resolve({ type, size: Number(size) });
+        else return this.fail(new Error(`bad git cat-file header: ${line.slice(0, 80)}`));
+      }
+    });
+    child.on('error', (error) => this.fail(error));
+    child.on('close', (code) => {
+      if (this.pending.length) this.fail(new Error(`git cat-file --batch-check exited (${code})`));
+    });
+    child.stdin.on('error', (error) => this.fail(error));
+    return child;
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const p of this.pending.splice(0)) p.reject(error);
+    this.child?.kill();
+  }
+}

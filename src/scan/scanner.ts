@@ -4,6 +4,7 @@ import type { Detector } from './detector.ts';
 import type { Finding } from './finding.ts';
 import { toFindings, type FindingContext } from './locate.ts';
 import { keptLines, type LinePrefilter } from './prefilter.ts';
+import { blobViews, type BlobViewLimits, type Unreadable } from './blob-views.ts';
 
 export interface ScanLimits {
   /** Largest file (or added content of one file in one commit) that is scanned, in bytes. */
@@ -56,6 +57,28 @@ export class Scanner {
     const kept = keptLines((this.prefilter ??= this.detector.linePrefilter()), bytes);
     if (kept.lineNumbers.length === 0) return [];
     return this.scanText(kept.text, { ...ctx, lineNumbers: kept.lineNumbers });
+  }
+
+  /**
+   * Scans every text blob-views finds in one file's bytes (itself, decoded, archive members,
+   * printable strings). A member's findings are placed at "path!/member". The same secret read
+   * twice (as text and as strings) is one finding.
+   */
+  scanBlob(content: Buffer, ctx: FindingContext, limits: BlobViewLimits): { findings: Finding[]; unreadable: Unreadable[] } {
+    const { views, unreadable } = blobViews(content, limits);
+    const seen = new Set<string>();
+    const findings: Finding[] = [];
+    for (const view of views) {
+      const file = view.member ? `${ctx.file}!/${view.member}` : ctx.file;
+      for (const f of this.scanBytes(view.bytes, { ...ctx, file })) {
+        const key = `${f.File}\0${f.RuleID}\0${f.Secret}\0${f.StartLine}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (view.kind !== 'text') f.Tags = [...f.Tags, `read-as:${view.kind}`];
+        findings.push(f);
+      }
+    }
+    return { findings, unreadable };
   }
 
   scanPath(ctx: FindingContext): Finding[] {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
 import { TestRepo, GIT_ENV } from '../helpers/git.ts';
 import { FAKE } from '../helpers/secrets.ts';
@@ -159,13 +160,29 @@ describe('scan git', () => {
     assert.deepEqual(found.map((f) => [f.Commit, f.File, f.StartLine]), [[added, 'forge.patch', 9]]);
   });
 
-  it('skips and counts binary files, scans their paths', async (t) => {
+  it('reads files git calls binary: NUL text, UTF-16, archives; a secret the previous version had is not reported again', async (t) => {
     const repo = new TestRepo(tempDir(t));
-    repo.commit('bin', { 'blob.bin': Buffer.from([0, 1, 2, 0, ...Buffer.from(FAKE.githubPat())]) });
-    const home = tempDir(t);
-    const result = await run(BINARY, ['scan', 'git', '--state-dir', join(home, 's')], { env: { ...GIT_ENV, HOME: home }, cwd: repo.dir });
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /1 binary skipped/);
+    const nul = repo.commit('nul', { 'blob.bin': Buffer.from([0, 1, 2, 0, ...Buffer.from(FAKE.githubPat())]) });
+    const utf16 = repo.commit('utf16', { 'win/.env': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`A=1\r\nTOKEN=${FAKE.githubPat(1)}\r\n`, 'utf16le')]) });
+    const archive = new TestRepo(tempDir(t));
+    archive.commit('a', { 'conf/app.env': `TOKEN=${FAKE.githubPat(2)}\n` });
+    const zip = repo.commit('zip', { 'dist/bundle.zip': execFileSync('git', ['archive', '--format=zip', 'HEAD'], { cwd: archive.dir, env: GIT_ENV }) });
+    // The same binary file with a byte changed: its token is no news.
+    repo.commit('edit', { 'blob.bin': Buffer.from([0, 1, 3, 0, ...Buffer.from(FAKE.githubPat())]) });
+    const found = github((await scan(t, repo)).findings);
+    assert.deepEqual(found.map((f) => [f.Commit, f.File, f.StartLine]).sort(), [
+      [nul, 'blob.bin', 1],
+      [utf16, 'win/.env', 2],
+      [zip, 'dist/bundle.zip!/conf/app.env', 1],
+    ].sort());
+  });
+
+  it('an unreadable binary (an xz file) is listed as not scanned', async (t) => {
+    const repo = new TestRepo(tempDir(t));
+    repo.commit('xz', { 'dump.xz': Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(64, 7)]) });
+    const result = await scan(t, repo);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /not scanned: dump\.xz: .*xz/);
   });
 
   it('reports a file over the size limit as not scanned and exits 2, unless --allow-unscanned', async (t) => {

@@ -3,7 +3,8 @@
 // the messages of annotated tags. Streams `git log -p` through the patch parser; the whole
 // history is never in memory.
 import { spawn } from 'node:child_process';
-import { CatFileBatch, parseCommit, parseTag, type CommitInfo } from '../../git/cat-file.ts';
+import { CatFileBatch, CatFileCheck, parseCommit, parseTag, type CommitInfo } from '../../git/cat-file.ts';
+import { DEFAULT_BLOB_VIEW_LIMITS } from '../blob-views.ts';
 import { bufferedGit } from '../../git/buffered-output.ts';
 import { LineSplitter } from '../../git/line-reader.ts';
 import { runGit } from '../../git/run.ts';
@@ -70,6 +71,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
   const stats = emptyStats();
   const result: ScanResult = { findings: [], notScanned: [], stats };
   const catFile = options.catFile ?? new CatFileBatch(options.repo, env);
+  const objects: BlobSource = { check: new CatFileCheck(options.repo, env), catFile };
   const commitInfo = new Map<string, Promise<CommitInfo>>();
   const completed: FileChange[] = [];
   const infoFor = (oid: string): Promise<CommitInfo> => {
@@ -117,7 +119,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
     for await (const chunk of log.stdout as AsyncIterable<Buffer>) {
       stats.bytes += chunk.length;
       splitter.push(chunk, parser.line);
-      if (completed.length) await processFiles(completed.splice(0), scanner, result, infoFor);
+      if (completed.length) await processFiles(completed.splice(0), scanner, result, infoFor, objects);
       options.progress?.update({ commits: stats.commits, bytes: stats.bytes, total: options.totalCommits ?? null });
       if (Date.now() > deadline) {
         timedOut = true;
@@ -128,7 +130,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
     if (!timedOut) {
       splitter.end(parser.line);
       parser.end();
-      await processFiles(completed.splice(0), scanner, result, infoFor);
+      await processFiles(completed.splice(0), scanner, result, infoFor, objects);
     }
     const code = await exited;
     if (!timedOut && code !== 0) throw new Error(`git log failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -136,6 +138,7 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
     for (const tag of options.tagObjects ?? []) await scanTag(tag, catFile, scanner, result);
   } finally {
     if (!options.catFile) catFile.close();
+    objects.check.close();
     if (log.exitCode === null) log.kill();
     options.progress?.stop();
   }
@@ -146,13 +149,60 @@ export async function scanGit(scanner: Scanner, options: GitSourceOptions): Prom
   return result;
 }
 
-async function processFiles(files: FileChange[], scanner: Scanner, result: ScanResult, infoFor: (oid: string) => Promise<CommitInfo>): Promise<void> {
+/** Reads blobs for the binary files a diff does not show: their size first, so one over the limit is never loaded. */
+interface BlobSource {
+  check: CatFileCheck;
+  catFile: CatFileBatch;
+}
+
+/**
+ * A file git calls binary is read whole (UTF-16 decoded, archives opened, printable strings of
+ * the rest, as blob-views does); a secret its pre-image (any parent's version) already held is
+ * not reported again, as an unchanged line would not be.
+ */
+async function scanBinaryChange(change: FileChange, scanner: Scanner, result: ScanResult, objects: BlobSource): Promise<Finding[]> {
+  const [before, after] = change.blobs.split('..');
+  if (!after || /^0+$/.test(after)) {
+    result.stats.binarySkipped++;
+    return [];
+  }
+  const key = scanner.cache ? scanner.cacheKey(change.path, change.blobs) : null;
+  if (key && (await scanner.cache!.isClean(key))) {
+    result.stats.cacheHits++;
+    return [];
+  }
+  const secretsIn = async (oid: string): Promise<{ found: Finding[]; unreadable: string[] } | null> => {
+    const header = await objects.check.get(oid);
+    if (!header) return null;
+    if (header.size > scanner.limits.maxFileBytes) return { found: [], unreadable: [`${header.size} bytes, over the scan limit of ${scanner.limits.maxFileBytes}`] };
+    const object = await objects.catFile.get(oid);
+    if (!object) return null;
+    const scanned = scanner.scanBlob(object.content, { file: change.path, commit: change.commit }, { ...DEFAULT_BLOB_VIEW_LIMITS, maxViewBytes: scanner.limits.maxFileBytes });
+    return { found: scanned.findings, unreadable: scanned.unreadable.map((u) => (u.member ? `${u.member}: ${u.reason}` : u.reason)) };
+  };
+  const scanned = await secretsIn(after);
+  if (!scanned) throw new Error(`blob ${after} of ${change.path} in ${change.commit} is missing`);
+  for (const reason of scanned.unreadable) result.notScanned.push({ path: change.path, commit: change.commit, reason });
+  if (scanned.found.length === 0) {
+    if (key && scanned.unreadable.length === 0) await scanner.cache!.markClean(key);
+    return [];
+  }
+  const known = new Set<string>();
+  for (const pre of (before ?? '').split(',')) {
+    if (!pre || /^0+$/.test(pre)) continue;
+    for (const f of (await secretsIn(pre))?.found ?? []) known.add(f.Secret);
+  }
+  return scanned.found.filter((f) => !known.has(f.Secret));
+}
+
+async function processFiles(files: FileChange[], scanner: Scanner, result: ScanResult, infoFor: (oid: string) => Promise<CommitInfo>, objects: BlobSource): Promise<void> {
   for (const change of files) {
     result.stats.files++;
     const pathFindings = change.deleted ? [] : scanner.scanPath({ file: change.path, commit: change.commit });
     if (change.binary) {
-      result.stats.binarySkipped++;
-      if (pathFindings.length) result.findings.push(...(await withCommit(pathFindings, change, infoFor)));
+      const found = change.deleted ? [] : await scanBinaryChange(change, scanner, result, objects);
+      found.push(...pathFindings);
+      if (found.length) result.findings.push(...(await withCommit(found, change, infoFor)));
       continue;
     }
     if (change.incomplete) {
@@ -177,7 +227,9 @@ async function processFiles(files: FileChange[], scanner: Scanner, result: ScanR
 async function withCommit(findings: Finding[], change: FileChange, infoFor: (oid: string) => Promise<CommitInfo>): Promise<Finding[]> {
   const info = await infoFor(change.commit);
   return findings.map((f) => {
-    const out = { ...f, File: change.path, Commit: change.commit, Author: info.author, Email: info.email, Date: info.date, Message: info.message };
+    // A member of an archive keeps its place inside the file ("a.zip!/conf/app.env").
+    const file = f.File.startsWith(`${change.path}!/`) ? f.File : change.path;
+    const out = { ...f, File: file, Commit: change.commit, Author: info.author, Email: info.email, Date: info.date, Message: info.message };
     out.Fingerprint = fingerprint(out);
     return out;
   });
