@@ -25,7 +25,8 @@ export const daemonCommand = defineCommand<{ listen?: string; port?: number }>({
       timeoutSeconds: gate.timeout_seconds,
       initTimeoutSeconds: gate.init_timeout_seconds,
       gatehouse: selfExecutable(),
-      env: ctx.io.env as NodeJS.ProcessEnv,
+      // The access hook and the pre-receive hooks load this config and state dir, not the defaults.
+      env: ctx.childEnv(),
       logger,
     });
     daemon.start();

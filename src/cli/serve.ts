@@ -23,7 +23,8 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
     const loaded = ctx.config();
     const gate = loaded.config.gate;
     const logger = ctx.serverLogger();
-    const env = ctx.io.env as NodeJS.ProcessEnv;
+    // What git daemon, http-backend and their hooks run with: this config and state dir, not the defaults.
+    const env = ctx.childEnv();
     const listen = args.listen ?? gate.listen;
     const store = await openConfiguredStore(loaded, ctx.io.env);
     const daemon = new SupervisedDaemon({
