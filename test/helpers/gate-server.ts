@@ -10,18 +10,25 @@ export interface GateServer {
   child: ChildProcess;
   /** Everything the server printed on stderr so far. */
   stderr(): string;
-  /** SIGTERM, then the exit code once the process has exited. */
+  /** Resolves once what the server printed on stderr matches. */
+  waitForStderr(pattern: RegExp): Promise<string>;
+  /** SIGTERM, then the exit code once the process has exited and its output is all read. */
   stop(): Promise<number | null>;
 }
 
 export async function startGateServer(t: { after(fn: () => unknown): void }, args: string[], env: NodeJS.ProcessEnv, ports: number[]): Promise<GateServer> {
   const child = spawn(BINARY, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
+  const waiters = new Set<{ pattern: RegExp; resolve: (text: string) => void }>();
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c;
+    for (const w of waiters) if (w.pattern.test(stderr)) {
+      waiters.delete(w);
+      w.resolve(stderr);
+    }
   });
+  // 'close': the process has exited and its stderr has been read to the end.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     return exited;
@@ -33,7 +40,9 @@ export async function startGateServer(t: { after(fn: () => unknown): void }, arg
   });
   await Promise.race([ready, died]);
   died.catch(() => {}); // exiting later, when stopped, is expected
-  return { child, stderr: () => stderr, stop };
+  const waitForStderr = (pattern: RegExp) =>
+    pattern.test(stderr) ? Promise.resolve(stderr) : new Promise<string>((resolve) => waiters.add({ pattern, resolve }));
+  return { child, stderr: () => stderr, waitForStderr, stop };
 }
 
 /** Process ids of git daemons (the git wrapper and git-daemon itself) serving the given mirrors directory, by their --base-path. */
