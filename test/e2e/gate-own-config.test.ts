@@ -1,7 +1,8 @@
 // The gate's hooks run with the configuration the server was started with: `gatehouse --config F
 // --state-dir S daemon|serve`, with F and S away from the XDG defaults. The pre-receive hook (run
 // by git daemon's receive-pack, or by git http-backend's) must use F's gate.rules, F's log file
-// and S's state, not whatever the defaults would give.
+// and S's state, not whatever the defaults would give; the credential helper that mirror add, the
+// refresh before a clone and the forward of a push run must answer with F's credential rule.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
 import { gatehouseEnv } from '../helpers/gate.ts';
 import { gitDaemonsOver, startGateServer } from '../helpers/gate-server.ts';
 import { GIT_ENV, TestRepo } from '../helpers/git.ts';
+import { startHttpGitServer } from '../helpers/http-backend.ts';
 import { freePort } from '../helpers/net.ts';
 import { FAKE } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -28,6 +30,9 @@ regex = '''ACME-[0-9a-f]{32}'''
 keywords = ["acme-"]
 `;
 
+/** The upstream's basic-auth password: in the gate's environment, named only by F's credential rule. */
+const UPSTREAM_PASSWORD = 'upstream-' + 'pw-8d2b6f0a4c1e';
+
 type T = { after(fn: () => unknown): void };
 
 interface OperatorGate {
@@ -39,28 +44,43 @@ interface OperatorGate {
   /** The state dir the defaults would give (XDG_STATE_HOME/gatehouse). */
   defaultStateDir: string;
   upstream: TestRepo;
+  closeUpstream(): Promise<void>;
 }
 
-/** A gate configured only through --config and --state-dir, with one mirror of a local upstream. */
+/**
+ * A gate configured only through --config and --state-dir, with one mirror of an upstream served
+ * over HTTP with basic auth (git http-backend in this process).
+ */
 async function operatorGate(t: T, options: { logFile?: string } = {}): Promise<OperatorGate> {
   const root = tempDir(t, 'gatehouse-own-config');
-  // No config file at XDG_CONFIG_HOME: the defaults would be the built-in rules and the XDG state dir.
-  const env = gatehouseEnv(root);
+  // No config file at XDG_CONFIG_HOME: the defaults would be the built-in rules, no credential
+  // rule and the XDG state dir.
+  const env = gatehouseEnv(root, undefined, { UPSTREAM_PASSWORD });
   const etc = join(root, 'etc/gate');
   mkdirSync(etc, { recursive: true });
   writeFileSync(join(etc, 'rules.toml'), OPERATOR_RULES);
   const configFile = join(etc, 'gate.toml');
   const logLines = options.logFile ? `[log]\nfile = "${options.logFile}"\n` : '';
-  writeFileSync(configFile, `${logLines}[gate]\nrules = "${join(etc, 'rules.toml')}"\nfreshness_seconds = 0\n`);
+  const credentialRule = '[[credential.rule]]\nname = "upstream"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n';
+  writeFileSync(configFile, `${logLines}[gate]\nrules = "${join(etc, 'rules.toml')}"\nfreshness_seconds = 0\n\n${credentialRule}`);
   const stateDir = join(root, 'srv/gate-state');
   const global = ['--config', configFile, '--state-dir', stateDir];
   const seed = new TestRepo(join(root, 'seed'));
   seed.commit('initial', { 'README.md': '# app\n' });
-  const upstream = new TestRepo(join(root, 'upstream.git'), { bare: true });
+  const upstream = new TestRepo(join(root, 'upstreams/app.git'), { bare: true });
+  upstream.git('config', 'http.receivepack', 'true');
   seed.git('push', '-q', upstream.dir, 'main');
-  const added = await run(BINARY, [...global, 'mirror', 'add', 'app', upstream.dir], { env });
-  assert.equal(added.code, 0, added.stderr);
-  return { root, env, global, stateDir, defaultStateDir: join(root, 'state/gatehouse'), upstream };
+  const server = await startHttpGitServer(join(root, 'upstreams'), { user: 'gate-bot', password: UPSTREAM_PASSWORD });
+  let closed = false;
+  const closeUpstream = async () => {
+    if (!closed) await server.close();
+    closed = true;
+  };
+  t.after(closeUpstream);
+  // Never spawnSync from here on: the upstream's HTTP server runs in this process.
+  const added = await run(BINARY, [...global, 'mirror', 'add', 'app', `${server.url}/app.git`, '--credential', 'upstream'], { env });
+  assert.equal(added.code, 0, `mirror add fetches with the rule from --config: ${added.stderr}`);
+  return { root, env, global, stateDir, defaultStateDir: join(root, 'state/gatehouse'), upstream, closeUpstream };
 }
 
 /**
@@ -98,6 +118,7 @@ function assertHookLog(path: string) {
   const refusals = records.filter((r) => r.role === 'pre-receive' && r.msg === 'push refused: secrets found');
   assert.ok(refusals.some((r) => JSON.stringify(r).includes('acme-internal-key')), `the refusal by acme-internal-key is logged: ${JSON.stringify(records)}`);
   const text = readFileSync(path, 'utf8');
+  assert.equal(text.includes(UPSTREAM_PASSWORD), false);
   assert.equal(text.includes(ACME_KEY), false);
   assert.equal(text.includes(FAKE.githubPat()), false);
 }
@@ -118,6 +139,7 @@ describe("the gate's hooks use the server's --config and --state-dir", () => {
     assert.equal(existsSync(gate.defaultStateDir), false, 'nothing went to the default state dir');
     assert.equal(await server.stop(), 0);
     assert.deepEqual(gitDaemonsOver(join(gate.stateDir, 'mirrors')), [], 'no git daemon survives');
+    await gate.closeUpstream();
   });
 
   it('gatehouse serve: pushes over smart HTTP meet the operator rules; the log is the given log file', async (t) => {
@@ -145,5 +167,6 @@ describe("the gate's hooks use the server's --config and --state-dir", () => {
     assert.equal(existsSync(gate.defaultStateDir), false, 'nothing went to the default state dir');
     assert.equal(await server.stop(), 0);
     assert.deepEqual(gitDaemonsOver(join(gate.stateDir, 'mirrors')), [], 'no git daemon survives');
+    await gate.closeUpstream();
   });
 });
