@@ -2,6 +2,7 @@
 // config and the store, so a command that needs neither never pays for them.
 import type { ChalkInstance } from 'chalk';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import { configEnv } from '../config/source.ts';
 import { batchingSink, createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { makeChalk } from './output.ts';
@@ -20,6 +21,12 @@ export interface CommandContext {
   out: ChalkInstance;
   err: ChalkInstance;
   config(): LoadedConfig;
+  /**
+   * The environment for child processes that may run gatehouse again (hooks under git daemon or
+   * http-backend, the credential helper under git fetch/push): this process's, plus the config
+   * file and state dir it resolved, so the children load the same ones.
+   */
+  childEnv(): NodeJS.ProcessEnv;
   logger(): Logger;
   /** For long-running servers: the same logger, with writes batched per event-loop turn. */
   serverLogger(): Logger;
@@ -36,6 +43,7 @@ export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext
     out: makeChalk(io.stdout, io.env, flags.color),
     err: makeChalk(io.stderr, io.env, flags.color),
     config,
+    childEnv: () => configEnv(config(), io.env),
     logger: () => {
       if (!logger) {
         const { log } = config().config;

@@ -42,7 +42,8 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
       .example('$0 mirror list --json', ''),
   async run(ctx, args) {
     const loaded = ctx.config();
-    const env = ctx.io.env as NodeJS.ProcessEnv;
+    // Fetches run gatehouse's credential helper, which must read this config (its rules), not the defaults.
+    const env = ctx.childEnv();
     switch (args.action) {
       case 'add': {
         if (!args.name || !args.upstream) throw new GatehouseError('mirror add needs NAME and UPSTREAM_URL', { hint: 'gatehouse mirror add app https://host/org/app.git' });

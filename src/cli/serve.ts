@@ -1,45 +1,77 @@
-// gatehouse serve: git daemon over the mirrors and smart HTTP at /git/<name>, together, until
-// SIGTERM or SIGINT.
+// gatehouse serve: smart HTTP at /git/<name> (token checks) and, with routes configured, the
+// shim, until SIGTERM or SIGINT. git:// (git daemon, no authentication) only when asked for, and
+// pushes over it only when asked for again.
 import { createServer } from 'node:http';
 import type { Argv } from 'yargs';
 import { loadSigningKey } from '../credential/tokens.ts';
-import { SupervisedDaemon } from '../gate/daemon.ts';
+import { GatehouseError } from '../errors.ts';
+import { gitProtocolWarning, SupervisedDaemon } from '../gate/daemon.ts';
 import { createGitHttpHandler } from '../gate/http-git.ts';
 import { mirrorsDir } from '../gate/mirrors.ts';
 import { selfExecutable } from '../self.ts';
 import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
+import { GIT_PROTOCOL_HELP } from './daemon.ts';
 
-export const serveCommand = defineCommand<{ listen?: string; port?: number; 'http-port'?: number }>({
+export const serveCommand = defineCommand<{ listen?: string; port?: number; 'http-port'?: number; 'git-protocol'?: boolean; 'git-push'?: boolean }>({
   command: 'serve',
-  describe: 'run everything: git daemon (git://), smart HTTP (/git/<name>) and, with routes configured, the shim',
+  describe: 'run the gate: smart HTTP (/git/<name>, token auth) and, with routes configured, the shim; git:// only with --git-protocol',
   builder: (y: Argv) =>
     y
-      .option('listen', { type: 'string', describe: 'address for both servers (default gate.listen)' })
-      .option('port', { type: 'number', describe: 'git daemon port (default gate.port, 9418)' })
-      .option('http-port', { type: 'number', describe: 'smart HTTP port (default gate.http_port, 9419; 0 off)' }),
+      .option('listen', { type: 'string', describe: 'address for the servers (default gate.listen)' })
+      .option('http-port', { type: 'number', describe: 'smart HTTP port (default gate.http_port, 9419; 0 off)' })
+      .option('git-protocol', { type: 'boolean', describe: 'also serve git:// (git daemon): NO authentication, trusted networks only (default gate.git_protocol, off)' })
+      .option('git-push', { type: 'boolean', describe: 'with --git-protocol: accept pushes over git:// too (default gate.git_push, off)' })
+      .option('port', { type: 'number', describe: 'git:// port, with --git-protocol (default gate.port, 9418)' })
+      .example('$0 serve', 'smart HTTP only: http://127.0.0.1:9419/git/<name> with a token')
+      .example('$0 serve --git-protocol', 'plus read-only git:// on 9418, for a trusted network')
+      .epilogue(GIT_PROTOCOL_HELP),
   async run(ctx, args) {
     const loaded = ctx.config();
     const gate = loaded.config.gate;
     const logger = ctx.serverLogger();
-    const env = ctx.io.env as NodeJS.ProcessEnv;
+    // What git daemon, http-backend and their hooks run with: this config and state dir, not the defaults.
+    const env = ctx.childEnv();
     const listen = args.listen ?? gate.listen;
-    const store = await openConfiguredStore(loaded, ctx.io.env);
-    const daemon = new SupervisedDaemon({
-      mirrorsDir: mirrorsDir(loaded.stateDir),
-      stateDir: loaded.stateDir,
-      listen,
-      port: args.port ?? gate.port,
-      maxConnections: gate.max_connections,
-      timeoutSeconds: gate.timeout_seconds,
-      initTimeoutSeconds: gate.init_timeout_seconds,
-      gatehouse: selfExecutable(),
-      env,
-      logger,
-    });
-    daemon.start();
     const httpPort = args['http-port'] ?? gate.http_port;
+    const gitProtocol = args['git-protocol'] ?? gate.git_protocol;
+    // gate.git_push alone does nothing while git:// is off; the flag alone is a mistake to say.
+    if (args['git-push'] && !gitProtocol) {
+      throw new GatehouseError('--git-push is for pushes over git://, which is off', {
+        hint: 'add --git-protocol (or gate.git_protocol = true), on a trusted network only; pushes over smart HTTP need a write token, no flag',
+      });
+    }
+    const gitPush = gitProtocol && (args['git-push'] ?? gate.git_push);
+    if (!gitProtocol && httpPort === 0 && !loaded.config.shim.route.length) {
+      throw new GatehouseError('nothing to serve: smart HTTP is off (http port 0), git:// is off and no shim routes are configured', {
+        hint: 'give --http-port PORT, or add --git-protocol on a trusted network',
+      });
+    }
+    const store = await openConfiguredStore(loaded, ctx.io.env);
+    let daemon: SupervisedDaemon | null = null;
+    if (gitProtocol) {
+      const port = args.port ?? gate.port;
+      daemon = new SupervisedDaemon({
+        mirrorsDir: mirrorsDir(loaded.stateDir),
+        stateDir: loaded.stateDir,
+        listen,
+        port,
+        maxConnections: gate.max_connections,
+        timeoutSeconds: gate.timeout_seconds,
+        initTimeoutSeconds: gate.init_timeout_seconds,
+        receivePack: gitPush,
+        gatehouse: selfExecutable(),
+        env,
+        logger,
+      });
+      const warning = gitProtocolWarning(listen, port, gitPush);
+      ctx.io.stderr.write(`gatehouse: ${warning}\n`);
+      logger.warn(warning, { listen, port, push: gitPush });
+      daemon.start();
+    } else {
+      logger.info('git:// is off (smart HTTP only); --git-protocol turns it on for a trusted network');
+    }
     const handler = createGitHttpHandler({ loaded, store, signingKey: loadSigningKey(loaded.stateDir), env, logger, prefix: '/git/' });
     const server = createServer((req, res) => {
       if ((req.url ?? '').startsWith('/git/')) {
@@ -68,7 +100,7 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
       process.once('SIGINT', stop);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.all([daemon.stop(), shim?.stop()]);
+    await Promise.all([daemon?.stop(), shim?.stop()]);
     await store.close();
     return 0;
   },

@@ -177,6 +177,17 @@ function buildSchema() {
         /** git daemon: listen address and port. */
         listen: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(9418),
+        /**
+         * gatehouse serve: also run git:// (git daemon) beside smart HTTP. git:// has no
+         * authentication: anyone who can reach the port reads every mirror, whatever tokens say.
+         * For trusted networks only; off, serve is smart HTTP (token checks) only.
+         */
+        git_protocol: z.boolean().default(false),
+        /**
+         * gatehouse serve with git_protocol: accept pushes over git:// too (still scanned by the
+         * gate, but anyone who can reach the port may push to any mirror). Off: git daemon refuses them.
+         */
+        git_push: z.boolean().default(false),
         max_connections: z.int().min(1).default(64),
         /** gatehouse serve: smart HTTP at /git/<name> on this port (0 turns it off). */
         http_port: z.int().min(0).max(65535).default(9419),

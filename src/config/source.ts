@@ -55,9 +55,28 @@ export function locateConfig(options: LoadOptions): ConfigSource {
 }
 
 export function finishLoaded(source: ConfigSource, config: GatehouseConfig, options: LoadOptions): LoadedConfig {
-  const stateDirSetting = options.stateDir ?? (config.state_dir || options.env.GATEHOUSE_STATE_DIR || '');
+  // --state-dir, else GATEHOUSE_STATE_DIR, else state_dir in the file: the variable is how a
+  // server hands its state dir to the hooks it starts (configEnv), and it must win over the file
+  // as --state-dir did for the server itself.
+  const stateDirSetting = options.stateDir ?? (options.env.GATEHOUSE_STATE_DIR || config.state_dir || '');
   const stateDir = stateDirSetting ? resolve(options.cwd, stateDirSetting) : source.paths.stateDir;
   return { config, file: source.text === null ? null : source.file, stateDir, configDir: source.paths.configDir };
+}
+
+/**
+ * The environment for what gatehouse starts that runs gatehouse again: git daemon's access hook,
+ * the pre-receive hook under receive-pack (git daemon's or http-backend's), the credential helper
+ * under a fetch or forward. They take no flags from us, so the config file and state dir this
+ * process resolved (from --config, --state-dir or the defaults) travel as GATEHOUSE_CONFIG and
+ * GATEHOUSE_STATE_DIR, both absolute, and the children load exactly what we loaded.
+ */
+export function configEnv(loaded: LoadedConfig, env: Env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  // No file means embedded defaults; the children, with the same XDG variables, find none either.
+  if (loaded.file) out.GATEHOUSE_CONFIG = loaded.file;
+  else delete out.GATEHOUSE_CONFIG;
+  out.GATEHOUSE_STATE_DIR = loaded.stateDir;
+  return out;
 }
 
 const CACHE_FILE = 'config-cache.json';

@@ -13,6 +13,8 @@ export interface DaemonOptions {
   maxConnections: number;
   timeoutSeconds: number;
   initTimeoutSeconds: number;
+  /** Accept pushes (receive-pack) over git://; off, git daemon refuses them before any hook runs. */
+  receivePack: boolean;
   /** The gatehouse executable; the access hook is a link to it named gatehouse-access-hook. */
   gatehouse: string;
   env: NodeJS.ProcessEnv;
@@ -26,7 +28,8 @@ export function daemonArguments(options: DaemonOptions, accessHook: string): str
     `--base-path=${options.mirrorsDir}`,
     `--listen=${options.listen}`,
     `--port=${options.port}`,
-    '--enable=receive-pack',
+    // Off, receive-pack is also barred from being turned on by a repository's daemon.receivepack.
+    options.receivePack ? '--enable=receive-pack' : '--forbid-override=receive-pack',
     `--access-hook=${accessHook}`,
     `--timeout=${options.timeoutSeconds}`,
     `--init-timeout=${options.initTimeoutSeconds}`,
@@ -36,6 +39,15 @@ export function daemonArguments(options: DaemonOptions, accessHook: string): str
     // Only directories under the mirrors dir, and only those with git-daemon-export-ok.
     options.mirrorsDir,
   ];
+}
+
+/**
+ * What every start of git:// says, on stderr and in the log: git daemon checks no one, so the
+ * port is an open door to every mirror (and, with push on, to every upstream through the gate).
+ */
+export function gitProtocolWarning(listen: string, port: number, push: boolean): string {
+  const what = push ? 'read every mirror and push to it (pushes are still scanned)' : 'read every mirror (pushes over git:// are off)';
+  return `warning: git:// has no authentication: anyone who can reach ${listen}:${port} can ${what}; use it only on a trusted network`;
 }
 
 /**
@@ -88,7 +100,7 @@ export class SupervisedDaemon {
     };
     fold(child.stdout!);
     fold(child.stderr!);
-    log.info('git daemon started', { pid: child.pid, listen: this.options.listen, port: this.options.port, mirrors: this.options.mirrorsDir });
+    log.info('git daemon started', { pid: child.pid, listen: this.options.listen, port: this.options.port, push: this.options.receivePack, mirrors: this.options.mirrorsDir });
     child.on('exit', (code, signal) => {
       this.child = null;
       if (this.stopping) {

@@ -70,6 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       maxConnections: 16,
       timeoutSeconds: 60,
       initTimeoutSeconds: 10,
+      receivePack: true,
       gatehouse: options.gatehouse,
       env,
       logger: createLogger({ level: 'silent', sink: { write: () => true } }),

@@ -46,9 +46,9 @@ describe('smart HTTP with tokens', () => {
     upstream = new TestRepo(join(root, 'upstream.git'), { bare: true });
     seed.git('push', '-q', upstream.dir, 'main');
     assert.equal((await run(BINARY, ['mirror', 'add', 'app', upstream.dir], { env })).code, 0);
-    const port = await freePort();
     httpPort = await freePort();
-    server = spawn(BINARY, ['serve', '--port', String(port), '--http-port', String(httpPort)], { env, stdio: 'ignore' });
+    // Smart HTTP only: serve runs no git:// unless given --git-protocol.
+    server = spawn(BINARY, ['serve', '--http-port', String(httpPort)], { env, stdio: 'ignore' });
     await waitForPort(httpPort);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, parseConfigText } from '../../src/config/load.ts';
 import { defaultPaths } from '../../src/config/paths.ts';
+import { configEnv } from '../../src/config/source.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { resolveSecretRef } from '../../src/config/secret-ref.ts';
 import { effectiveConfigToml } from '../../src/config/describe.ts';
@@ -41,7 +42,7 @@ describe('config schema', () => {
       },
       gate: {
         rules: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
-        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, listen: '127.0.0.1', port: 9418, max_connections: 64, http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
+        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, listen: '127.0.0.1', port: 9418, git_protocol: false, git_push: false, max_connections: 64, http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
       },
     });
   });
@@ -106,6 +107,35 @@ describe('loadConfig', () => {
     assert.equal(fromFile.stateDir, join(home, 'from-file'));
     assert.equal(fromFile.config.log.level, 'debug');
     assert.equal(loadConfig({ env: { HOME: home }, cwd: home, stateDir: 'rel' }).stateDir, join(home, 'rel'));
+  });
+
+  it('GATEHOUSE_STATE_DIR wins over state_dir in the file, --state-dir over both', (t) => {
+    const home = tempDir(t);
+    const file = join(home, 'elsewhere.toml');
+    writeFileSync(file, `state_dir = "${home}/from-file"\n`);
+    const env = { HOME: home, GATEHOUSE_CONFIG: file, GATEHOUSE_STATE_DIR: join(home, 'from-env') };
+    assert.equal(loadConfig({ env, cwd: home }).file, file);
+    assert.equal(loadConfig({ env, cwd: home }).stateDir, join(home, 'from-env'));
+    assert.equal(loadConfig({ env, cwd: home, stateDir: 'flag' }).stateDir, join(home, 'flag'));
+  });
+
+  it("configEnv hands a process's config file and state dir to the processes it starts", (t) => {
+    const home = tempDir(t);
+    const file = join(home, 'etc/gate.toml');
+    mkdirSync(join(home, 'etc'));
+    writeFileSync(file, `state_dir = "${home}/from-file"\n[log]\nlevel = "debug"\n`);
+    // The parent: --config and --state-dir, both relative to its cwd.
+    const parent = loadConfig({ env: { HOME: home }, cwd: home, configPath: 'etc/gate.toml', stateDir: 'srv/state' });
+    const env = configEnv(parent, { HOME: home, PATH: '/bin' });
+    assert.deepEqual(env, { HOME: home, PATH: '/bin', GATEHOUSE_CONFIG: file, GATEHOUSE_STATE_DIR: join(home, 'srv/state') });
+    // A child (a hook) with no flags, somewhere else, loads the same.
+    const child = loadConfig({ env, cwd: '/' });
+    assert.equal(child.file, parent.file);
+    assert.equal(child.stateDir, parent.stateDir);
+    assert.equal(child.config.log.level, 'debug');
+    // On embedded defaults there is no file to name, and none is named.
+    const defaults = loadConfig({ env: { HOME: home }, cwd: home });
+    assert.equal(configEnv(defaults, { HOME: home, GATEHOUSE_CONFIG: '' }).GATEHOUSE_CONFIG, undefined);
   });
 
   it('fails clearly when an explicit --config file is missing', (t) => {
