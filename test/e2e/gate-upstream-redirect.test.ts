@@ -29,6 +29,15 @@ host = "127.0.0.1:*"
 username = "${USER}"
 source = "env"
 env = "UPSTREAM_PASSWORD"
+
+[[credential.rule]]
+name = "one-repo"
+protocol = "http"
+host = "127.0.0.1:*"
+path = "app.git"
+username = "${USER}"
+source = "env"
+env = "UPSTREAM_PASSWORD"
 `;
 
 describe('gate with an upstream that redirects', () => {
@@ -140,6 +149,13 @@ describe('gate with an upstream that redirects', () => {
     const synced = await run(BINARY, ['mirror', 'sync', 'app'], { env });
     assert.equal(synced.code, 0, synced.stderr);
     assertRecorderUntouched();
+  });
+
+  it('a named rule with a path covers the mirror: the gate sends git the repository path to check', async () => {
+    const added = await run(BINARY, ['mirror', 'add', 'pathed', `${upstream.url}/app.git`, '--credential', 'one-repo'], { env });
+    assert.equal(added.code, 0, added.stderr + added.stdout);
+    const synced = await run(BINARY, ['mirror', 'sync', 'pathed'], { env });
+    assert.equal(synced.code, 0, synced.stderr);
   });
 
   it('a config file that asks to follow redirects for this upstream is overruled', async () => {
