@@ -57,15 +57,19 @@ export async function runCredentialRole(args: string[], io: ProcessIO): Promise<
 /**
  * A named rule that does not cover the request: said on stderr (git shows it; the gate keeps
  * git's stderr in its refresh and push errors) and written to the gate's log (log.file, else
- * gate.log in the state dir, when that exists). Off the hot path: only a refusal loads the logger.
+ * gate.log in the state dir, when that exists) as the logger would write it, but without
+ * bundling the logger into the helper's chunk: this is the only line the helper ever logs.
  */
 async function refused(reason: string, loaded: LoadedConfig, io: ProcessIO): Promise<void> {
-  io.stderr.write(`git-credential-gatehouse: ${redactText(reason)}\n`);
+  const said = redactText(reason);
+  io.stderr.write(`git-credential-gatehouse: ${said}\n`);
+  const { level, file: logFile } = loaded.config.log;
+  if (level === 'error' || level === 'silent') return;
   try {
-    const [{ createLogger, fileSink }, { join }, { existsSync }] = await Promise.all([import('../log/logger.ts'), import('node:path'), import('node:fs')]);
-    const file = loaded.config.log.file || join(loaded.stateDir, 'gate.log');
-    if (!loaded.config.log.file && !existsSync(loaded.stateDir)) return;
-    createLogger({ level: loaded.config.log.level, sink: fileSink(file) }).warn('credential refused: the named rule does not cover the request', { reason });
+    const [{ join }, { appendFileSync, existsSync }] = await Promise.all([import('node:path'), import('node:fs')]);
+    if (!logFile && !existsSync(loaded.stateDir)) return;
+    const line = { time: new Date().toISOString(), level: 'warn', msg: 'credential refused: the named rule does not cover the request', role: 'credential', reason: said };
+    appendFileSync(logFile || join(loaded.stateDir, 'gate.log'), `${JSON.stringify(line)}\n`, { mode: 0o600 });
   } catch {
     // The refusal stands; stderr already says why.
   }
