@@ -3,8 +3,8 @@ import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
 import { createSecretBox, loadStoreKey } from '../credential/encryption.ts';
 import { CredentialStore, listEntries } from '../credential/credential-store.ts';
-import { credentialGet, matchRule, type HelperContext } from '../credential/helper.ts';
-import { blankCredential, splitUrl } from '../credential/request.ts';
+import { credentialGet, matchRule, RULE_ENV, type HelperContext } from '../credential/helper.ts';
+import { blankCredential, describeTarget, splitUrl } from '../credential/request.ts';
 import { runCredentialRole } from '../credential/role.ts';
 import { ruleLabel } from '../credential/rule-label.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
@@ -17,6 +17,7 @@ interface CredentialArgs {
   target?: string;
   username?: string;
   protocol: string;
+  rule?: string;
 }
 
 export const credentialCommand = defineCommand<CredentialArgs>({
@@ -29,9 +30,11 @@ export const credentialCommand = defineCommand<CredentialArgs>({
       .positional('target', { type: 'string', describe: 'login: host (host:port); test: URL' })
       .option('username', { type: 'string', describe: 'login: the username (prompted when absent)' })
       .option('protocol', { type: 'string', default: 'https', describe: 'login: protocol' })
+      .option('rule', { type: 'string', describe: 'test: ask as the gate does for a mirror, with this rule named (GATEHOUSE_CREDENTIAL_RULE)' })
       .example('git config --global credential.helper gatehouse', 'use it for every host (git runs git-credential-gatehouse)')
       .example('$0 credential login git.example.com', 'store a password, encrypted, prompting without echo')
-      .example('$0 credential test https://github.com/org/app.git', 'which rule and source would answer, without the secret'),
+      .example('$0 credential test https://github.com/org/app.git', 'which rule and source would answer, without the secret')
+      .example('$0 credential test https://github.com/org/app.git --rule github', 'whether the rule a mirror names covers this URL'),
   async run(ctx, args) {
     switch (args.action) {
       case 'get':
@@ -93,22 +96,37 @@ async function list(ctx: CommandContext): Promise<number> {
 async function test(ctx: CommandContext, args: CredentialArgs): Promise<number> {
   if (!args.target) throw new GatehouseError('credential test needs a URL', { hint: 'gatehouse credential test https://github.com/org/app.git' });
   const loaded = ctx.config();
+  // The URL's path is part of the request, as git sends it with credential.useHttpPath (the gate does).
   const request = blankCredential(splitUrl(args.target));
-  const rule = matchRule(loaded.config.credential.rule, request);
-  const helperCtx: HelperContext = { loaded, env: ctx.io.env, openStore: (options) => openConfiguredStore(loaded, ctx.io.env, options) };
+  const env = args.rule ? { ...ctx.io.env, [RULE_ENV]: args.rule } : ctx.io.env;
+  const named = env[RULE_ENV];
+  let refusal: string | null = null;
+  const helperCtx: HelperContext = { loaded, env, openStore: (options) => openConfiguredStore(loaded, ctx.io.env, options), refused: (reason) => void (refusal = reason) };
+  const rule = named ? (loaded.config.credential.rule.find((r) => r.name === named) ?? null) : matchRule(loaded.config.credential.rule, request);
+  const target = describeTarget(request);
   let answer;
   try {
     answer = await credentialGet(request, helperCtx);
   } catch (error) {
-    const result = { url: args.target, rule: rule ? ruleLabel(rule) : null, source: rule?.source ?? 'store', ok: false, error: (error as Error).message };
+    const result = { url: args.target, target, rule: rule ? ruleLabel(rule) : null, source: rule?.source ?? 'store', ok: false, error: (error as Error).message };
     if (ctx.flags.json) writeJson(ctx, result);
     else ctx.io.stdout.write(`${args.target}: rule ${result.rule ?? '(none)'} (${result.source}) ${ctx.out.red('FAILED')}: ${result.error}\n`);
     return 1;
   }
-  const result = { url: args.target, rule: answer?.rule ?? (rule ? ruleLabel(rule) : null), source: rule?.source ?? 'store', ok: Boolean(answer), username: answer?.username ?? null, expires: answer?.passwordExpiryUtc ?? null, secretLength: answer?.password.length ?? 0 };
+  const result = {
+    url: args.target,
+    target,
+    rule: answer?.rule ?? (rule && !refusal ? ruleLabel(rule) : null),
+    source: rule?.source ?? 'store',
+    ok: Boolean(answer),
+    ...(refusal ? { refused: refusal } : {}),
+    username: answer?.username ?? null,
+    expires: answer?.passwordExpiryUtc ?? null,
+    secretLength: answer?.password.length ?? 0,
+  };
   if (ctx.flags.json) writeJson(ctx, result);
-  else if (!answer) ctx.io.stdout.write(`${args.target}: no rule or stored credential answers (git would prompt or try its next helper)\n`);
+  else if (refusal) ctx.io.stdout.write(`${args.target}: no answer: ${refusal}\n`);
+  else if (!answer) ctx.io.stdout.write(`${args.target}: no rule or stored credential answers ${target} (git would prompt or try its next helper)\n`);
   else ctx.io.stdout.write(`${args.target}: answered by ${result.rule} (${result.source}) as ${result.username}; secret of ${result.secretLength} characters (not shown)${result.expires ? `, expires ${new Date(Number(result.expires) * 1000).toISOString()}` : ''}\n`);
   return answer ? 0 : 1;
 }
-

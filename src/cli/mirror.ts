@@ -55,6 +55,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
             sshKey: args['ssh-key'],
             knownHosts: args['known-hosts'],
             credential: args.credential,
+            credentialRules: loaded.config.credential.rule,
             allowRefs: args['allow-ref'] ?? [],
             protectRefs: args['protect-ref'] ?? [],
             maxPackBytes: args['max-pack-bytes'] ?? loaded.config.gate.max_pack_bytes,

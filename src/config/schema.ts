@@ -1,4 +1,6 @@
 // The shape of gatehouse.toml. Every key has a default; unknown keys are errors.
+// Changing what a file means (a default, a refinement)? Bump CONFIG_SCHEMA_REVISION in source.ts,
+// or the validated-config cache keeps serving the old meaning.
 // Secrets never live here: keys that need one take a secret reference ("env:NAME" or "file:PATH").
 import * as z from 'zod';
 import { LOG_LEVELS } from '../log/logger.ts';
@@ -27,9 +29,22 @@ function buildSchema() {
     .strictObject({
       /** For references (a mirror's --credential NAME, `credential test`). */
       name: z.string().default(''),
-      protocol: z.string().default('*'),
-      host: z.string().default('*'),
-      /** Glob on the repository path; empty matches any (and requests without a path). */
+      /**
+       * Glob on the request's protocol. https only unless the rule says otherwise: a credential
+       * over http:// crosses the network in clear text, so "http" must be written out. "*" (any
+       * protocol: what a rule without one meant before this default) still works when written.
+       */
+      protocol: z.string().min(1, 'use "*" for any protocol').default('https'),
+      /**
+       * Glob on the host (with its :port, when the URL has one), case ignored: * within one
+       * dot-separated label (*.example.com matches api.example.com, not a.b.example.com nor
+       * example.com), ** across labels; "*" alone is any host. See config/glob.ts.
+       */
+      host: z.string().min(1, 'use "*" for any host').default('*'),
+      /**
+       * Glob on the repository path (git sends one only with credential.useHttpPath): * within
+       * one segment, ** across segments; empty matches any path (and requests without one).
+       */
       path: z.string().default(''),
       /** The username to answer with; empty keeps the one git sent (or "x-access-token"). */
       username: z.string().default(''),

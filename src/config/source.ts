@@ -82,13 +82,20 @@ export function configEnv(loaded: LoadedConfig, env: Env): NodeJS.ProcessEnv {
 const CACHE_FILE = 'config-cache.json';
 
 /**
+ * Bump whenever schema.ts changes what a file means (a default, a refinement): the version alone
+ * stays the same across builds, and a cached config would keep the old meaning. 2: credential
+ * rules default to protocol "https" (was "*").
+ */
+export const CONFIG_SCHEMA_REVISION = 2;
+
+/**
  * The validated config of a file's exact text, kept in the state dir: git runs the credential
  * helper on every operation, and parsing plus validating cost more than the rest of a get. The key
- * is the gatehouse version, the path and the text itself (config files are small), so any edit or
- * upgrade misses. Written only into a state dir that already exists, 0600.
+ * is the gatehouse version and schema revision, the path and the text itself (config files are
+ * small), so any edit or upgrade misses. Written only into a state dir that already exists, 0600.
  */
 function cacheKey(source: ConfigSource): string {
-  return `${gatehouseVersion()}\0${source.file}\0${source.text ?? '(defaults)'}`;
+  return `${gatehouseVersion()}+schema.${CONFIG_SCHEMA_REVISION}\0${source.file}\0${source.text ?? '(defaults)'}`;
 }
 
 export function readCachedConfig(source: ConfigSource): GatehouseConfig | null {

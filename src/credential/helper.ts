@@ -10,10 +10,13 @@ import type { Store } from '../store/factory.ts';
 // request needs them (import() below), so a get that no rule answers costs little more than a start.
 import type { SecretBox } from './encryption.ts';
 import type { CredentialStore } from './credential-store.ts';
-import type { Credential } from './request.ts';
+import { describeTarget, type Credential } from './request.ts';
 import type { SourceAnswer } from './sources.ts';
 import type { MintOptions } from './minted-cache.ts';
 import { ruleLabel } from './rule-label.ts';
+import { matchRule, ruleMismatch } from './rule-match.ts';
+
+export { matchRule };
 
 export interface HelperContext {
   loaded: LoadedConfig;
@@ -21,6 +24,11 @@ export interface HelperContext {
   /** readOnly: only Store#read will be used (see StoreOptions.readOnly). */
   openStore(options?: { readOnly?: boolean }): Promise<Store>;
   fetch?: typeof fetch;
+  /**
+   * Told why a get named a rule (GATEHOUSE_CREDENTIAL_RULE) and got no answer: the rule does not
+   * cover the request. Never holds a secret.
+   */
+  refused?(reason: string): void | Promise<void>;
 }
 
 export interface Answer {
@@ -30,23 +38,6 @@ export interface Answer {
   oauthRefreshToken?: string;
   /** Which rule answered (for `credential test`); never sent to git. */
   rule: string;
-}
-
-/** Shell-style glob: * and ? within a part, nothing else special. */
-export function globMatch(glob: string, text: string): boolean {
-  if (glob === '*' || glob === '') return true;
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(text);
-}
-
-export function matchRule(rules: CredentialRuleConfig[], request: Credential): CredentialRuleConfig | null {
-  for (const rule of rules) {
-    if (!globMatch(rule.protocol, request.protocol)) continue;
-    if (!globMatch(rule.host, request.host)) continue;
-    if (rule.path && !globMatch(rule.path, request.path)) continue;
-    return rule;
-  }
-  return null;
 }
 
 async function secretBox(ctx: HelperContext, create: boolean): Promise<SecretBox | null> {
@@ -92,12 +83,30 @@ export async function credentialGet(request: Credential, ctx: HelperContext): Pr
   if (named) {
     const rule = rules.find((r) => r.name === named);
     if (!rule) throw new GatehouseError(`no credential rule named ${named}`, { hint: 'add [[credential.rule]] with that name to gatehouse.toml' });
-    if (rule.source === 'store') return storeAnswer(request, ctx, rule);
+    // Naming a rule picks it; it does not widen it. git asks for whatever host it is talking to,
+    // and that may not be the upstream the rule was written for (a redirect, a rewritten URL).
+    const mismatch = ruleMismatch(rule, request);
+    if (mismatch) {
+      await ctx.refused?.(`credential rule ${named} (named by ${RULE_ENV}) does not cover ${describeTarget(request)}: ${mismatch}; answering nothing`);
+      return null;
+    }
+    // The gate sends the path (credential.useHttpPath) so the rule's path can be checked; the
+    // store is asked as before, by host, since entries stored with `credential login` have none.
+    if (rule.source === 'store') return storeAnswer({ ...request, path: '' }, ctx, rule);
     return sourceAnswer(rule, request, ctx);
   }
   const rule = rules.length ? matchRule(rules, request) : null;
   if (rules.length && !rule) return null;
   if (!rule || rule.source === 'store') return storeAnswer(request, ctx, rule);
+  return sourceAnswer(rule, request, ctx);
+}
+
+/**
+ * A rule's answer without matching it against a request: for callers that bind a rule to an
+ * upstream in gatehouse's own config (a shim route), not for anything git asks.
+ */
+export async function answerFromRule(rule: CredentialRuleConfig, request: Credential, ctx: HelperContext): Promise<Answer | null> {
+  if (rule.source === 'store') return storeAnswer(request, ctx, rule);
   return sourceAnswer(rule, request, ctx);
 }
 

@@ -8,6 +8,9 @@ import { runGit } from '../git/run.ts';
 import { installPreReceive, isBareRepository } from './hooks.ts';
 import { readMirrorSettings, type MirrorSettings } from './mirror-settings.ts';
 import { fetchFromUpstream } from './refresh.ts';
+import type { CredentialRuleConfig } from '../config/schema.ts';
+import { ruleMismatch } from '../credential/rule-match.ts';
+import { splitUrl } from '../credential/request.ts';
 
 export interface AddMirrorOptions {
   name: string;
@@ -15,6 +18,8 @@ export interface AddMirrorOptions {
   sshKey?: string | undefined;
   knownHosts?: string | undefined;
   credential?: string | undefined;
+  /** The configured [[credential.rule]]s: --credential must name one that covers the upstream. */
+  credentialRules?: readonly CredentialRuleConfig[];
   allowRefs?: string[];
   protectRefs?: string[];
   maxPackBytes: number;
@@ -47,9 +52,27 @@ export function validateUpstreamUrl(url: string): void {
   if (url.startsWith('-')) throw new GatehouseError(`invalid upstream URL ${url}`);
 }
 
+/**
+ * The rule a mirror names must exist and cover its upstream URL (protocol, host and path, as
+ * the helper checks each request), or every fetch would fail later with a vaguer message.
+ */
+export function checkCredentialRule(rules: readonly CredentialRuleConfig[], name: string, upstream: string): void {
+  const rule = rules.find((r) => r.name === name);
+  if (!rule) throw new GatehouseError(`no credential rule named ${name}`, { hint: 'add [[credential.rule]] with that name to gatehouse.toml (gatehouse credential test URL shows what answers)' });
+  const target = splitUrl(upstream);
+  if (!/^https?$/i.test(target.protocol ?? '')) return; // ssh, file: no HTTP credential is asked
+  const mismatch = ruleMismatch(rule, { protocol: target.protocol!, host: target.host ?? '', path: target.path ?? '' });
+  if (!mismatch) return;
+  const http = /^http$/i.test(target.protocol!) && !/^http$|\*/.test(rule.protocol);
+  throw new GatehouseError(`credential rule ${name} does not cover ${upstream}: ${mismatch}`, {
+    hint: http ? 'a credential rule answers https only unless it says protocol = "http" (the credential then crosses the network in clear text)' : `widen the rule's host or path, or name another rule`,
+  });
+}
+
 export async function addMirror(stateDir: string, options: AddMirrorOptions, binary: string, env: NodeJS.ProcessEnv): Promise<MirrorSettings> {
   const name = validateMirrorName(options.name);
   validateUpstreamUrl(options.upstream);
+  if (options.credential && options.credentialRules) checkCredentialRule(options.credentialRules, options.credential, options.upstream);
   if (options.sshKey && !options.knownHosts) throw new GatehouseError('--ssh-key needs --known-hosts: the upstream host key is pinned, never learned on first use');
   const gitDir = mirrorPath(stateDir, name);
   if (existsSync(gitDir)) throw new GatehouseError(`mirror ${name} already exists at ${gitDir}`, { hint: `gatehouse mirror remove ${name} first, or gatehouse mirror sync ${name}` });

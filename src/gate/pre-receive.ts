@@ -18,7 +18,7 @@ import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUn
 import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
 import { parseRefUpdates } from './ref-updates.ts';
 import { scanPushedObjects } from './push-objects.ts';
-import { upstreamEnv } from './upstream-env.ts';
+import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
 import { claimBypass, verifyGateToken } from './token-checks.ts';
 import { loadSigningKey, type TokenClaims } from '../credential/tokens.ts';
 
@@ -96,8 +96,10 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const forwarded = await forwardPush({ gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.forward_timeout_seconds * 1000 });
   if (!forwarded.ok) {
     const said = redactText(forwarded.output);
-    ctx.say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\nIf the upstream moved since your last fetch, fetch, rebase or merge, and push again.\n`);
-    log.warn('push refused: upstream refused', { output: said });
+    const redirect = redirectRefusal(said);
+    const advice = redirect ? `The gate says: ${redirect}` : 'If the upstream moved since your last fetch, fetch, rebase or merge, and push again.';
+    ctx.say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\n${advice}\n`);
+    log.warn(redirect ? 'push refused: upstream redirected' : 'push refused: upstream refused', { output: said });
     return EXIT_POLICY;
   }
   ctx.say(`gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; forwarded to upstream.\n`);

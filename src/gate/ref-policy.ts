@@ -1,5 +1,6 @@
 // Which refs a client may touch, per mirror: allowed patterns (e.g. refs/heads/agent/*) and
 // protected refs that may be neither deleted nor rewound.
+import { globMatches } from '../config/glob.ts';
 import { isZeroOid, type RefUpdate } from './ref-updates.ts';
 
 export interface RefPolicy {
@@ -16,23 +17,9 @@ export interface PolicyViolation {
 
 export type AncestryCheck = (ancestor: string, descendant: string) => Promise<boolean>;
 
-/** Glob with * matching within one path segment and ** across segments. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        out += '.*';
-        i++;
-      } else out += '[^/]*';
-    } else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
-
+/** Globs in gatehouse's dialect (config/glob.ts): * within one path segment, ** across segments. */
 export function matchesAny(ref: string, globs: string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(ref));
+  return globs.some((g) => globMatches(g, ref));
 }
 
 /**

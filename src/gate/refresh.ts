@@ -11,7 +11,7 @@ import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
 import type { MirrorSettings } from './mirror-settings.ts';
 import { purgeUnreachable, readRefs, recordRefs, rememberOrphans, repairPushedRefs, type MirrorGit, type Refs } from './purge.ts';
-import { upstreamEnv } from './upstream-env.ts';
+import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
 
 export const STATUS_NAMESPACE = 'mirror-status';
 
@@ -121,7 +121,10 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     const killed = (error as { killed?: boolean }).killed;
-    throw new Error(killed ? `upstream did not answer within ${Math.round(timeoutMs / 1000)} s` : `fetch from upstream failed: ${stderr.split('\n').slice(-2).join(' ') || errorMessage(error)}`);
+    if (killed) throw new Error(`upstream did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    const said = stderr.split('\n').slice(-2).join(' ') || errorMessage(error);
+    const redirect = redirectRefusal(stderr);
+    throw new Error(`fetch from upstream failed: ${redirect ? `${redirect} (git: ${said})` : said}`);
   }
 }
 

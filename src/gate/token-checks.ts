@@ -1,7 +1,7 @@
 // Checks of gate-signed tokens beyond the signature: revocation, the repository and scope a
 // smart-HTTP request needs, and one-time use of a bypass token.
 import type { Store } from '../store/factory.ts';
-import { globToRegExp } from './ref-policy.ts';
+import { globMatches } from '../config/glob.ts';
 import { TokenError, verifyToken, type TokenClaims } from '../credential/tokens.ts';
 
 export const REVOKED_NAMESPACE = 'revoked-tokens';
@@ -18,7 +18,7 @@ export async function verifyGateToken(store: Store, key: Uint8Array, token: stri
 
 export function repoMatches(claims: TokenClaims, repo: string): boolean {
   const pattern = claims.repo ?? '';
-  return pattern === '*' || pattern === repo || globToRegExp(pattern).test(repo);
+  return pattern === '*' || pattern === repo || globMatches(pattern, repo);
 }
 
 /** For smart HTTP: the token must be a git token for this repository with enough scope. */

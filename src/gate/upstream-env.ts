@@ -19,13 +19,26 @@ export function upstreamEnv(mirror: MirrorSettings, base: NodeJS.ProcessEnv, gat
   // The objects sent are the objects the gate scanned, whatever replace refs say.
   env.GIT_NO_REPLACE_OBJECTS = '1';
   env.GCM_INTERACTIVE = 'never';
-  // HTTPS: gatehouse's own credential helper, and only it, through config in the environment
-  // (not argv); it answers with the rule the mirror names.
-  env.GIT_CONFIG_COUNT = '2';
-  env.GIT_CONFIG_KEY_0 = 'credential.helper';
-  env.GIT_CONFIG_VALUE_0 = '';
-  env.GIT_CONFIG_KEY_1 = 'credential.helper';
-  env.GIT_CONFIG_VALUE_1 = mirror.credential ? `!${shellQuote(gatehouse)} credential` : '';
+  // Config in the environment (not argv), which outranks every config file:
+  // - HTTPS: gatehouse's own credential helper, and only it; it answers with the rule the mirror
+  //   names, and only for a request that rule covers. useHttpPath sends the repository path, so
+  //   a rule's path is checked too.
+  // - No redirects, ever: git follows an upstream's redirect on the first request by default
+  //   (http.followRedirects=initial) and then asks the credential helper for the new host. The
+  //   URL-specific key matches the upstream exactly, so no http.<url>.followRedirects in a config
+  //   file can be more specific and win.
+  const config: Array<[string, string]> = [
+    ['credential.helper', ''],
+    ['credential.helper', mirror.credential ? `!${shellQuote(gatehouse)} credential` : ''],
+    ['credential.useHttpPath', 'true'],
+    ['http.followRedirects', 'false'],
+  ];
+  if (/^https?:\/\//i.test(mirror.upstream)) config.push([`http.${mirror.upstream}.followRedirects`, 'false']);
+  env.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
   if (mirror.credential) env.GATEHOUSE_CREDENTIAL_RULE = mirror.credential;
   else delete env.GATEHOUSE_CREDENTIAL_RULE;
   if (mirror.sshKey) {
@@ -48,6 +61,16 @@ export function upstreamEnv(mirror: MirrorSettings, base: NodeJS.ProcessEnv, gat
     env.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=15';
   }
   return env;
+}
+
+/**
+ * What to add to git's words when the upstream answered with a redirect, which the gate's git
+ * refuses to follow (git only says "The requested URL returned error: 302"); null otherwise.
+ */
+export function redirectRefusal(gitOutput: string): string | null {
+  const status = /The requested URL returned error: (30[1278])\b/.exec(gitOutput)?.[1];
+  if (!status) return null;
+  return `the upstream answered with a redirect (HTTP ${status}), which the gate does not follow: a redirect could send the upstream credential to another host. Point the mirror at the URL the upstream redirects to.`;
 }
 
 function shellQuote(text: string): string {

@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { Env } from '../config/paths.ts';
 import type { ShimRouteConfig } from '../config/schema.ts';
 import { resolveSecretRef, SECRET_REF_PATTERN } from '../config/secret-ref.ts';
-import { credentialGet, RULE_ENV, type HelperContext } from '../credential/helper.ts';
+import { answerFromRule, type HelperContext } from '../credential/helper.ts';
 import { blankCredential } from '../credential/request.ts';
 import type { Store } from '../store/factory.ts';
 
@@ -58,10 +58,12 @@ async function buildRoute(config: ShimRouteConfig, loaded: LoadedConfig, env: En
   } else {
     const rule = loaded.config.credential.rule.find((r) => r.name === config.credential);
     if (!rule) throw new GatehouseError(`${where}: no [[credential.rule]] named ${config.credential}`);
-    const ctx: HelperContext = { loaded, env: { ...env, [RULE_ENV]: rule.name }, openStore: store };
+    // The route binds the rule to its upstream in the operator's own config, and the shim never
+    // follows a redirect: the rule answers for the route's upstream whatever hosts it names.
+    const ctx: HelperContext = { loaded, env, openStore: store };
     const request = blankCredential({ protocol: config.upstream.split(':')[0]!, host: new URL(config.upstream).host });
     const ask = async () => {
-      const answer = await credentialGet(request, ctx);
+      const answer = await answerFromRule(rule, request, ctx);
       if (!answer?.password) throw new GatehouseError(`${where}: credential rule ${rule.name} gave no secret`);
       return header(answer.password);
     };

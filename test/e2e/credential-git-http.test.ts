@@ -147,7 +147,8 @@ describe('git over HTTP with basic auth, answered by gatehouse', () => {
 
   it('(a) from an env rule: clone and push; nothing is stored', async () => {
     const sb = sandbox({ GIT_HTTP_PASS: PASSWORD });
-    writeConfig(sb, `[[credential.rule]]\nhost = "127.0.0.1:${server.port}"\nusername = "${USER}"\nsource = "env"\nenv = "GIT_HTTP_PASS"\n`);
+    // This server speaks plain http: a rule answers http:// only when it says so.
+    writeConfig(sb, `[[credential.rule]]\nprotocol = "http"\nhost = "127.0.0.1:${server.port}"\nusername = "${USER}"\nsource = "env"\nenv = "GIT_HTTP_PASS"\n`);
     // the secret is in the environment by design here, so only argv is checked
     await cloneAndPush(sb, 'env-rule', { environToo: false });
     assert.deepEqual(await storedCredentials(sb), [], 'git approved the credential, but an env rule never stores');

@@ -61,7 +61,7 @@ async function operatorGate(t: T, options: { logFile?: string } = {}): Promise<O
   writeFileSync(join(etc, 'rules.toml'), OPERATOR_RULES);
   const configFile = join(etc, 'gate.toml');
   const logLines = options.logFile ? `[log]\nfile = "${options.logFile}"\n` : '';
-  const credentialRule = '[[credential.rule]]\nname = "upstream"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n';
+  const credentialRule = '[[credential.rule]]\nname = "upstream"\nprotocol = "http"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n';
   writeFileSync(configFile, `${logLines}[gate]\nrules = "${join(etc, 'rules.toml')}"\nfreshness_seconds = 0\n\n${credentialRule}`);
   const stateDir = join(root, 'srv/gate-state');
   const global = ['--config', configFile, '--state-dir', stateDir];

@@ -53,7 +53,7 @@ describe('gate with an authenticated upstream', () => {
   before(async () => {
     assertBuilt();
     root = tempDir({ after: (fn: () => void) => cleanups.push(fn) }, 'gatehouse-auth');
-    env = gatehouseEnv(root, '[gate]\nfreshness_seconds = 0\n\n[[credential.rule]]\nname = "upstream"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n', { UPSTREAM_PASSWORD: PASSWORD });
+    env = gatehouseEnv(root, '[gate]\nfreshness_seconds = 0\n\n[[credential.rule]]\nname = "upstream"\nprotocol = "http"\nhost = "127.0.0.1:*"\nusername = "gate-bot"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n\n[[credential.rule]]\nname = "tls-only"\nhost = "127.0.0.1:*"\nsource = "env"\nenv = "UPSTREAM_PASSWORD"\n', { UPSTREAM_PASSWORD: PASSWORD });
     const seed = new TestRepo(join(root, 'seed'));
     seed.commit('initial', { 'README.md': '# app\n' });
     mkdirSync(join(root, 'upstreams'));
@@ -79,6 +79,20 @@ describe('gate with an authenticated upstream', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /holds a password/);
     assert.equal(result.stderr.includes(PASSWORD), false);
+  });
+
+  it('refuses mirror add naming a rule that does not cover the upstream, before contacting it', async () => {
+    const http = await run(BINARY, ['mirror', 'add', 'cleartext', 'http://127.0.0.1:1/app.git', '--credential', 'tls-only'], { env });
+    assert.equal(http.code, 2, http.stderr);
+    assert.match(http.stderr, /credential rule tls-only does not cover http:\/\/127\.0\.0\.1:1\/app\.git: protocol "http" is not https/);
+    assert.match(http.stderr, /protocol = "http"/);
+    const host = await run(BINARY, ['mirror', 'add', 'elsewhere', 'http://127.0.0.2:1/app.git', '--credential', 'upstream'], { env });
+    assert.equal(host.code, 2, host.stderr);
+    assert.match(host.stderr, /does not cover .*host "127\.0\.0\.2:1" does not match 127\.0\.0\.1:\*/);
+    const missing = await run(BINARY, ['mirror', 'add', 'nameless', 'http://127.0.0.1:1/app.git', '--credential', 'no-such-rule'], { env });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /no credential rule named no-such-rule/);
+    for (const r of [http, host, missing]) assert.equal(r.stderr.includes(PASSWORD), false);
   });
 
   it('clones and pushes through the gate with the upstream credential held by the gate only', async () => {
