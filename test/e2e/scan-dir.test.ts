@@ -25,13 +25,14 @@ describe('scan dir and scan -', () => {
     const home = tempDir(t);
     const respected = await run(BINARY, ['scan', 'dir', '.', '--json', '--no-redact'], { env: env(home), cwd: dir });
     assert.equal(respected.code, 1, respected.stderr);
-    const files = (JSON.parse(respected.stdout) as Array<{ File: string; RuleID: string }>).filter((f) => f.RuleID.startsWith('github')).map((f) => f.File);
-    assert.deepEqual(files, ['sub/app.env']);
+    const files = (JSON.parse(respected.stdout) as Array<{ File: string; RuleID: string }>).filter((f) => f.RuleID.startsWith('github')).map((f) => f.File).sort();
+    assert.deepEqual(files, ['image.bin', 'sub/app.env']);
     const all = await run(BINARY, ['scan', 'dir', '.', '--json', '--no-gitignore'], { env: env(home), cwd: dir });
     const allFiles = (JSON.parse(all.stdout) as Array<{ File: string; RuleID: string }>).filter((f) => f.RuleID.startsWith('github')).map((f) => f.File).sort();
-    assert.deepEqual(allFiles, ['ignored.txt', 'sub/app.env']);
-    const text = await run(BINARY, ['scan', 'dir', dir], { env: env(home), cwd: home });
-    assert.match(text.stdout, /1 binary skipped/);
+    assert.deepEqual(allFiles, ['ignored.txt', 'image.bin', 'sub/app.env']);
+    // A binary file is read for its printable strings, as the gate reads a pushed blob.
+    const binary = (JSON.parse(all.stdout) as Array<{ File: string; RuleID: string; StartLine: number }>).find((f) => f.File === 'image.bin')!;
+    assert.equal(binary.RuleID, 'github-oauth');
   });
 
   it('inside a git work tree, uses git to list files (tracked and untracked, ignores respected)', async (t) => {

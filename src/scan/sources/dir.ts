@@ -1,13 +1,15 @@
 // Scans files on disk. Inside a git work tree git itself lists the files (tracked and
 // untracked, .gitignore respected); elsewhere the walk reads .gitignore files with the
-// `ignore` package. Binary files are skipped and counted; files over the size limit are
-// reported as not scanned; symlinks are not followed.
+// `ignore` package. Files git would call binary are read as the gate reads a blob (UTF-16
+// decoded, archives opened, printable strings of the rest); what cannot be read and files over
+// the size limit are reported as not scanned; symlinks are not followed.
 import { execFile } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
 import type { Scanner } from '../scanner.ts';
+import { DEFAULT_BLOB_VIEW_LIMITS } from '../blob-views.ts';
 
 export interface DirSourceOptions {
   paths: string[];
@@ -71,17 +73,10 @@ function scanFile(scanner: Scanner, file: string, shown: string, result: ScanRes
     result.notScanned.push({ path: shown, commit: '', reason: `cannot read: ${(error as Error).message}` });
     return;
   }
-  if (isBinary(data)) {
-    result.stats.binarySkipped++;
-    return;
-  }
   result.stats.bytes += data.length;
-  result.findings.push(...scanner.scanBytes(data, { file: shown, commit: '' }));
-}
-
-/** git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
-export function isBinary(data: Buffer): boolean {
-  return data.subarray(0, 8000).includes(0);
+  const scanned = scanner.scanBlob(data, { file: shown, commit: '' }, { ...DEFAULT_BLOB_VIEW_LIMITS, maxViewBytes: scanner.limits.maxFileBytes });
+  result.findings.push(...scanned.findings);
+  for (const u of scanned.unreadable) result.notScanned.push({ path: u.member ? `${shown}!/${u.member}` : shown, commit: '', reason: u.reason });
 }
 
 function gitListFiles(dir: string): Promise<string[] | null> {
