@@ -3,7 +3,7 @@
 // push; git then moves no ref locally, and nothing was sent upstream.
 import { EXIT_OK, EXIT_POLICY, errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
-import type { Logger } from '../log/logger.ts';
+import { bestEffort, type Logger } from '../log/logger.ts';
 import { redactText } from '../log/redact.ts';
 import { runGit } from '../git/run.ts';
 import { buildScanner } from '../scan/run.ts';
@@ -37,7 +37,11 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const started = Date.now();
   const updates = parseRefUpdates(ctx.input);
   const mirror = await readMirrorSettings(ctx.gitDir, ctx.env);
-  const log = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir });
+  // Audit records that let content through unscanned (a bypass, gate.allow_unscannable) must be
+  // written or the push is refused: they go through `audit`, which throws. Every other line is
+  // best-effort: a full disk does not refuse pushes, nor turn a forwarded push into a refusal.
+  const audit = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir, push: `${process.pid}-${started.toString(36)}` });
+  const log = bestEffort(audit);
   log.info('push received', { refs: updates.map((u) => u.ref) });
 
   const gate = ctx.loaded.config.gate;
@@ -69,10 +73,10 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
     deadline: started + gate.scan_timeout_seconds * 1000,
   });
   const allowed = allowUnscannable(result, gate.allow_unscannable);
-  if (allowed.length) log.warn('forwarding content the gate could not read (gate.allow_unscannable)', { allowed });
+  if (allowed.length) audit.warn('forwarding content the gate could not read (gate.allow_unscannable)', { allowed });
   if (bypass) {
     // Audited: what the scan found is recorded, then the push goes on.
-    log.warn('scan bypassed with a one-time token', { jti: bypass.jti, reason: bypass.reason, refs: updates.map((u) => u.ref), findings: auditFindings(result.findings) });
+    audit.warn('scan bypassed with a one-time token', { jti: bypass.jti, reason: bypass.reason, refs: updates.map((u) => u.ref), findings: auditFindings(result.findings) });
     ctx.say(`gatehouse: scan BYPASSED with one-time token ${bypass.jti} (${bypass.reason ?? 'no reason given'}); ${result.findings.length} finding(s) recorded in the audit log.\n`);
     result.findings = [];
     result.notScanned = [];

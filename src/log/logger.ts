@@ -53,6 +53,36 @@ export function createLogger(options: LoggerOptions): Logger {
   };
 }
 
+/**
+ * The same logger, except that a line that cannot be written (a full disk, a broken sink) is
+ * dropped instead of thrown: for records whose loss must not change a decision, such as the
+ * answer to a push the upstream has already taken.
+ */
+export function bestEffort(logger: Logger): Logger {
+  const guarded =
+    (write: (msg: string, fields?: Record<string, unknown>) => void) =>
+    (msg: string, fields?: Record<string, unknown>) => {
+      try {
+        write(msg, fields);
+      } catch {
+        // dropped: see above
+      }
+    };
+  return {
+    get level() {
+      return logger.level;
+    },
+    set level(level: LogLevel) {
+      logger.level = level;
+    },
+    debug: guarded(logger.debug),
+    info: guarded(logger.info),
+    warn: guarded(logger.warn),
+    error: guarded(logger.error),
+    child: (fields) => bestEffort(logger.child(fields)),
+  };
+}
+
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }

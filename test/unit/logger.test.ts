@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { createLogger } from '../../src/log/logger.ts';
+import { bestEffort, createLogger } from '../../src/log/logger.ts';
 import { forgetAllSecrets, registerSecret } from '../../src/log/redact.ts';
 
 function capture() {
@@ -66,5 +66,18 @@ describe('fileSink', () => {
     createLogger({ sink: fileSink(file) }).warn('two');
     assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).msg), ['one', 'two']);
     assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('bestEffort drops a line its sink cannot write instead of throwing, children included', () => {
+    let calls = 0;
+    const failing = { write: () => { calls++; throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); } };
+    const strict = createLogger({ sink: failing });
+    assert.throws(() => strict.info('x'), /ENOSPC/);
+    const log = bestEffort(strict);
+    log.info('push forwarded');
+    log.child({ mirror: 'app' }).error('still no throw');
+    assert.equal(calls, 3);
+    log.level = 'warn';
+    assert.equal(strict.level, 'warn');
   });
 });
