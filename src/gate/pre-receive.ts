@@ -97,7 +97,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
     log.info('push accepted (no upstream configured: local only)');
     return EXIT_OK;
   }
-  const forwarded = await forwardPush({ gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.forward_timeout_seconds * 1000 });
+  const forwarded = await forwardPush({ gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
   if (!forwarded.ok) {
     const said = redactText(forwarded.output);
     const redirect = redirectRefusal(said);

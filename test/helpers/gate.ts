@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BINARY } from './binary.ts';
+import { BINARY, run } from './binary.ts';
 import { GIT_ENV, TestRepo } from './git.ts';
 import { tempDir } from './tmp.ts';
 
@@ -15,6 +15,8 @@ export interface Gate {
   client: TestRepo;
   /** Pushes from the client; returns git's exit code and everything it printed. */
   push(...args: string[]): { code: number; output: string };
+  /** The same, without blocking the event loop: for an upstream served from the test process itself. */
+  pushAsync(...args: string[]): Promise<{ code: number | null; output: string }>;
 }
 
 /** A private HOME, state and config dir under root, with gatehouse.toml when given: the env for gatehouse and git. */
@@ -25,9 +27,9 @@ export function gatehouseEnv(root: string, configToml?: string, extra: NodeJS.Pr
   return { ...GIT_ENV, HOME: join(root, 'home'), XDG_STATE_HOME: join(root, 'state'), XDG_CONFIG_HOME: join(root, 'config'), ...extra };
 }
 
-export function createGate(t: { after(fn: () => void): void }, options: { configToml?: string } = {}): Gate {
+export function createGate(t: { after(fn: () => void): void }, options: { configToml?: string; env?: NodeJS.ProcessEnv } = {}): Gate {
   const root = tempDir(t, 'gatehouse-gate');
-  const env = gatehouseEnv(root, options.configToml);
+  const env = gatehouseEnv(root, options.configToml, options.env);
   const seed = new TestRepo(join(root, 'seed'));
   seed.commit('initial', { 'README.md': '# app\n', 'src/app.js': 'console.log("hi")\n' });
   const upstream = new TestRepo(join(root, 'upstream.git'), { bare: true });
@@ -49,6 +51,10 @@ export function createGate(t: { after(fn: () => void): void }, options: { config
     push(...args: string[]) {
       const result = spawnSync('git', ['push', ...args], { cwd: client.dir, env, encoding: 'utf8' });
       return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    },
+    async pushAsync(...args: string[]) {
+      const result = await run('git', ['push', ...args], { cwd: client.dir, env, timeoutMs: 120_000 });
+      return { code: result.code, output: `${result.stdout}${result.stderr}` };
     },
   };
 }

@@ -1,14 +1,25 @@
 // A real git smart-HTTP server for tests: node's http server on 127.0.0.1 running
 // `git http-backend` as a CGI per request, with optional basic auth, counting requests; and a
 // recorder that answers every request with a basic-auth challenge and keeps what it was sent.
+//
+// For fault tests it can misbehave the way real upstreams do, and says when through `events`:
+// - `hold(req)`: the request is taken and never answered ('held'); 'client-gone' when the client
+//   drops the connection;
+// - `holdReceivePackResponse`: a push's POST runs git http-backend to completion, so the upstream
+//   applies the push ('receive-pack-applied', with http-backend's exit code), and the response
+//   is then never sent ('client-gone' as above).
+// A request that comes in while a push is being applied waits for it, as on an upstream whose
+// reads see its completed writes: what a client reads after a push was cut off is settled.
 import { runCgi } from '../../src/gate/cgi.ts';
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HttpGitServer {
   url: string;
   port: number;
-  /** upload-pack advertisements served (one per clone or fetch). */
+  /** upload-pack advertisements served (one per clone, fetch or ls-remote). */
   uploadPackRequests: number;
   receivePackRequests: number;
   /** Authorization headers seen, for tests that check what a client sent. */
@@ -18,14 +29,26 @@ export interface HttpGitServer {
    * before any authentication: an upstream that redirects on the first request.
    */
   redirectTo: string | null;
+  /** 'held' (what), 'client-gone' (what), 'receive-pack-applied' (exit code); what is "METHOD /path?query". */
+  events: EventEmitter;
   close(): Promise<void>;
 }
 
-export async function startHttpGitServer(projectRoot: string, options: { user?: string; password?: string; env?: NodeJS.ProcessEnv } = {}): Promise<HttpGitServer> {
-  const state: HttpGitServer = { url: '', port: 0, uploadPackRequests: 0, receivePackRequests: 0, authorizations: [], redirectTo: null, close: async () => {} };
+export interface HttpGitServerOptions {
+  user?: string;
+  password?: string;
+  env?: NodeJS.ProcessEnv;
+  hold?: (req: IncomingMessage) => boolean;
+  holdReceivePackResponse?: boolean;
+}
+
+export async function startHttpGitServer(projectRoot: string, options: HttpGitServerOptions = {}): Promise<HttpGitServer> {
+  const state: HttpGitServer = { url: '', port: 0, uploadPackRequests: 0, receivePackRequests: 0, authorizations: [], redirectTo: null, events: new EventEmitter(), close: async () => {} };
   const expected = options.user ? `Basic ${Buffer.from(`${options.user}:${options.password ?? ''}`).toString('base64')}` : null;
+  let applying: Promise<void> = Promise.resolve();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const what = `${req.method} ${url.pathname}${url.search}`;
     state.authorizations.push(req.headers.authorization ?? '');
     if (state.redirectTo) {
       res.writeHead(302, { Location: `${state.redirectTo}${url.pathname}${url.search}` }).end();
@@ -37,7 +60,14 @@ export async function startHttpGitServer(projectRoot: string, options: { user?: 
     }
     if (url.searchParams.get('service') === 'git-upload-pack') state.uploadPackRequests++;
     if (url.searchParams.get('service') === 'git-receive-pack') state.receivePackRequests++;
-    runCgi(req, res, 'git', ['http-backend'], {
+    res.on('close', () => {
+      if (!res.writableFinished) state.events.emit('client-gone', what);
+    });
+    if (options.hold?.(req)) {
+      state.events.emit('held', what);
+      return;
+    }
+    const env: NodeJS.ProcessEnv = {
       ...options.env,
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: projectRoot,
@@ -51,17 +81,41 @@ export async function startHttpGitServer(projectRoot: string, options: { user?: 
       GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
       REMOTE_USER: options.user ?? 'anonymous',
       REMOTE_ADDR: '127.0.0.1',
-    });
+    };
+    if (options.holdReceivePackResponse && req.method === 'POST' && url.pathname.endsWith('/git-receive-pack')) {
+      applying = applying.then(() => applyAndHold(req, env, state.events));
+      return;
+    }
+    void applying.then(() => runCgi(req, res, 'git', ['http-backend'], env));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.port = (server.address() as AddressInfo).port;
   state.url = `http://127.0.0.1:${state.port}`;
-  state.close = () =>
-    new Promise((resolve) => {
+  state.close = async () => {
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    await applying;
+  };
   return state;
+}
+
+/** Runs git http-backend over the request to the end (a client that goes away does not stop it) and keeps its response. */
+function applyAndHold(req: IncomingMessage, env: NodeJS.ProcessEnv, events: EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin.on('error', () => {});
+    req.pipe(child.stdin);
+    // A body cut short never ends: end http-backend's input so it fails instead of waiting.
+    req.on('close', () => {
+      if (!child.stdin.writableEnded) child.stdin.end();
+    });
+    child.on('close', (code) => {
+      events.emit('receive-pack-applied', code);
+      resolve();
+    });
+  });
 }
 
 export interface Recorder {
