@@ -181,7 +181,10 @@ function buildSchema() {
         allow_unscannable: z.array(z.string().min(1)).default([]),
         /** Pushes to refs/replace/* change what other readers of the repository see; refused unless true. */
         allow_replace_refs: z.boolean().default(false),
+        /** The forward (git push to the upstream) is killed, with every helper process it started, after this long. */
         forward_timeout_seconds: z.number().positive().default(120),
+        /** After a forward that ended without the upstream's answer, how long reading the upstream's refs (git ls-remote) may take. */
+        verify_timeout_seconds: z.number().positive().default(15),
         /** Default receive.maxInputSize for new mirrors. */
         max_pack_bytes: z.int().min(0).default(100 * 1024 * 1024),
         /** A refresh younger than this is reused by the access hook instead of fetching again. */

@@ -1,6 +1,11 @@
 // The pre-receive gate: policy, then a scan of everything the push brings, then one atomic
-// forward upstream. Any finding, anything unscanned, any error or timeout refuses the whole
-// push; git then moves no ref locally, and nothing was sent upstream.
+// forward upstream. Any finding, anything unscanned, any error refuses the whole push before
+// anything is sent upstream; git then moves no ref locally.
+//
+// Once the forward has started, the answer follows the upstream: a forward that ended without
+// the upstream's answer (killed, timed out, cut off) is settled by reading the upstream's refs,
+// and nothing after a forward the upstream took (a log line that cannot be written) turns it
+// into a refusal, since git must then update the mirror's refs to match the upstream's.
 import { EXIT_OK, EXIT_POLICY, errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { bestEffort, type Logger } from '../log/logger.ts';
@@ -12,7 +17,7 @@ import type { NotScanned, ScanResult } from '../scan/result.ts';
 import { gateGitEnv } from '../git/safe-env.ts';
 import { gateRuleConfig } from './gate-rules.ts';
 import type { Store } from '../store/factory.ts';
-import { forwardPush } from './forward.ts';
+import { forwardPush, readUpstreamRefs, type ForwardOptions, type ForwardResult } from './forward.ts';
 import { readMirrorSettings } from './mirror-settings.ts';
 import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
 import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
@@ -97,18 +102,79 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
     log.info('push accepted (no upstream configured: local only)');
     return EXIT_OK;
   }
-  const forwarded = await forwardPush({ gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
-  if (!forwarded.ok) {
-    const said = redactText(forwarded.output);
+  const target = { gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env) };
+  // Written before anything can reach the upstream: a gate killed from here on cannot answer,
+  // and this line with no outcome after it is how an operator sees such a push (the next
+  // refresh brings the mirror to whatever the upstream holds).
+  log.info('forwarding', { updates: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })) });
+  const forwarded = await forwardPush({ ...target, timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
+  const scanned = `gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; `;
+  return answerForward(ctx, log, forwarded, target, { scanned, started, verifyTimeoutMs: gate.verify_timeout_seconds * 1000 });
+}
+
+/**
+ * The client's answer once the forward has run. Never throws: after a forward the upstream may
+ * have taken, a failure here must not decide the answer.
+ */
+async function answerForward(
+  ctx: PreReceiveContext,
+  log: Logger,
+  forwarded: ForwardResult,
+  target: Omit<ForwardOptions, 'timeoutMs'>,
+  how: { scanned: string; started: number; verifyTimeoutMs: number },
+): Promise<number> {
+  const say = (text: string) => {
+    try {
+      ctx.say(text);
+    } catch {
+      // the client is gone; the answer is still the exit code
+    }
+  };
+  const said = redactText(forwarded.output);
+  if (forwarded.outcome === 'accepted') {
+    say(`${how.scanned}forwarded to upstream.\n`);
+    log.info('push forwarded', { ms: Date.now() - how.started });
+    return EXIT_OK;
+  }
+  if (forwarded.outcome === 'refused') {
     const redirect = redirectRefusal(said);
     const advice = redirect ? `The gate says: ${redirect}` : 'If the upstream moved since your last fetch, fetch, rebase or merge, and push again.';
-    ctx.say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\n${advice}\n`);
+    say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\n${advice}\n`);
     log.warn(redirect ? 'push refused: upstream redirected' : 'push refused: upstream refused', { output: said });
     return EXIT_POLICY;
   }
-  ctx.say(`gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; forwarded to upstream.\n`);
-  log.info('push forwarded', { ms: Date.now() - started });
-  return EXIT_OK;
+
+  // The forward may have reached the upstream: its refs say whether it did.
+  const reason = forwarded.reason;
+  log.warn('forward ended without the upstream\'s answer; reading the upstream refs', { reason, output: said });
+  let check: Awaited<ReturnType<typeof readUpstreamRefs>>;
+  try {
+    check = await readUpstreamRefs({ ...target, timeoutMs: how.verifyTimeoutMs, onSpawn: (pid) => log.debug('reading upstream refs', { pid }) });
+  } catch (error) {
+    check = { holds: 'unknown', output: errorMessage(error) };
+  }
+  if (check.holds === true) {
+    say(`${how.scanned}forwarded to upstream (${reason}, but the upstream's refs show it took the push).\n`);
+    log.info('push forwarded (confirmed from the upstream refs)', { reason, ms: Date.now() - how.started });
+    return EXIT_OK;
+  }
+  if (check.holds === false) {
+    say(
+      `\ngatehouse: push REJECTED: the forward to the upstream failed (${reason}) and the upstream's refs do not hold this push ` +
+        `(${check.differs.join(', ')}), so no ref was updated here either.\n${said ? `\n${indent(said)}\n` : ''}\n` +
+        `If the upstream was still taking it in when the gate gave up, the next fetch will show it there.\n`,
+    );
+    log.warn('push refused: forward failed and the upstream refs do not hold it', { reason, differs: check.differs, output: said });
+    return EXIT_POLICY;
+  }
+  const unread = redactText(check.output);
+  say(
+    `\ngatehouse: push NOT CONFIRMED: the forward to the upstream failed (${reason}) and the gate could not read the upstream's refs ` +
+      `to check. The upstream MAY HAVE TAKEN this push: the next fetch will show whether it did. No ref was updated here.\n` +
+      [...new Set([said, unread])].filter(Boolean).map((text) => `\n${indent(text)}\n`).join(''),
+  );
+  log.error('ambiguous push: the upstream may have taken it', { reason, refs: target.updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })), output: said, check: unread });
+  return EXIT_POLICY;
 }
 
 /** The push option gatehouse.bypass=TOKEN: verified, one-time, or the push is refused. */

@@ -9,7 +9,7 @@ import { clientGitconfig, upstreamSpellings } from '../../src/gate/gitconfig.ts'
 import { checkRefPolicy } from '../../src/gate/ref-policy.ts';
 import { globToRegExp } from '../../src/config/glob.ts';
 import { isValidRefName, parseRefUpdates, RefUpdateError } from '../../src/gate/ref-updates.ts';
-import { forwardArguments } from '../../src/gate/forward.ts';
+import { compareUpstreamRefs, everyRefRefused, failedBeforeSending, forwardArguments } from '../../src/gate/forward.ts';
 import { validateMirrorName, validateUpstreamUrl } from '../../src/gate/mirrors.ts';
 import { tokenFromAuthorization } from '../../src/gate/http-git.ts';
 import type { MirrorSettings } from '../../src/gate/mirror-settings.ts';
@@ -72,6 +72,51 @@ describe('forwarding', () => {
       `${B}:refs/tags/v1`,
       ':refs/heads/old',
     ]);
+  });
+
+  it("reads a refusal only when git push --porcelain refused every ref; anything else is not an answer", () => {
+    const updates = [
+      { oldOid: A, newOid: B, ref: 'refs/heads/main' },
+      { oldOid: Z, newOid: B, ref: 'refs/heads/other' },
+    ];
+    const lease = `To up\n!\t${B}:refs/heads/main\t[rejected] (stale info)\n!\t${B}:refs/heads/other\t[rejected] (atomic push failed)\nDone\n`;
+    assert.equal(everyRefRefused(lease, updates), true);
+    const hook = `To up\n!\t${B}:refs/heads/main\t[remote rejected] (pre-receive hook declined)\n!\t${B}:refs/heads/other\t[remote rejected] (pre-receive hook declined)\nDone\n`;
+    assert.equal(everyRefRefused(hook, updates), true);
+    assert.equal(everyRefRefused(`To up\n!\t${B}:refs/heads/main\t[rejected] (stale info)\n`, updates), false, 'one ref without an answer');
+    assert.equal(everyRefRefused(`To up\n!\t${B}:refs/heads/main\t[remote failure] (remote failed to report status)\n!\t${B}:refs/heads/other\t[remote failure]\n`, updates), false);
+    assert.equal(everyRefRefused('', updates), false);
+    assert.equal(everyRefRefused(`!\t:refs/heads/gone\t[remote rejected] (deletion prohibited)\n`, [{ oldOid: A, newOid: Z, ref: 'refs/heads/gone' }]), true);
+  });
+
+  it("reads git's first-contact failures as nothing sent, and a failure after contact as unknown", () => {
+    for (const before of [
+      "fatal: unable to access 'http://127.0.0.1:9/app.git/': Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n",
+      "fatal: unable to access 'https://up.example.test/app.git/': The requested URL returned error: 302\n",
+      "remote: Not Found\nfatal: repository 'https://up.example.test/app.git/' not found\n",
+      "fatal: Authentication failed for 'https://up.example.test/app.git/'\n",
+      "fatal: could not read Username for 'http://127.0.0.1:1/app.git': terminal prompts disabled\n",
+      "fatal: '/srv/none.git' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.\n",
+      'ssh: connect to host up.example.test port 22: Connection refused\nfatal: Could not read from remote repository.\n',
+    ]) assert.equal(failedBeforeSending(before), true, before);
+    for (const after of [
+      'error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502\nsend-pack: unexpected disconnect while reading sideband packet\nfatal: the remote end hung up unexpectedly\n',
+      'fatal: the remote end hung up unexpectedly\n',
+      'Connection to up.example.test closed by remote host.\nfatal: the remote end hung up unexpectedly\n',
+      '',
+    ]) assert.equal(failedBeforeSending(after), false, after);
+  });
+
+  it('holds a push as taken when the upstream refs are exactly the pushed values, a deletion absent', () => {
+    const updates = [
+      { oldOid: A, newOid: B, ref: 'refs/heads/main' },
+      { oldOid: A, newOid: Z, ref: 'refs/heads/old' },
+      { oldOid: Z, newOid: A, ref: 'refs/tags/v1' },
+    ];
+    const now = `${B}\trefs/heads/main\n${A}\trefs/tags/v1\n${B}\trefs/tags/v1^{}\n${A}\trefs/heads/x/refs/heads/old\n`;
+    assert.deepEqual(compareUpstreamRefs(now, updates), { holds: true }, 'names match exactly, not by tail');
+    assert.deepEqual(compareUpstreamRefs(`${A}\trefs/heads/main\n${A}\trefs/heads/old\n${A}\trefs/tags/v1\n`, updates), { holds: false, differs: ['refs/heads/main', 'refs/heads/old'] });
+    assert.deepEqual(compareUpstreamRefs('', updates), { holds: false, differs: ['refs/heads/main', 'refs/tags/v1'] });
   });
 });
 
