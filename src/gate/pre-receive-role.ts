@@ -1,5 +1,6 @@
 // The pre-receive hook role: reads git's ref updates from stdin and runs the gate. Whatever
-// goes wrong, the answer is "refused": the gate fails closed.
+// goes wrong before the forward, the answer is "refused": the gate fails closed. After it, the
+// answer follows the upstream (runPreReceive does not throw there).
 import { EXIT_POLICY } from '../errors.ts';
 import type { ProcessIO } from '../process-io.ts';
 import type { Store } from '../store/factory.ts';
