@@ -472,7 +472,8 @@ export const rules: RuleSpec[] = [
     description: 'Dropbox short-lived access token (sl. or sl.u. + 130+ characters)',
     regex: String.raw`\b(sl\.(?:u\.)?[A-Za-z0-9_\-=]{130,1400})(?![A-Za-z0-9_\-=])`,
     keywords: ['sl.'],
-    keywordTail: 130,
+    // Not a keywordTail: "u." may come first, and "=" is allowed in the token.
+    keywordThen: String.raw`(?:u\.)?[A-Za-z0-9_\-=]{130}`,
     entropy: 4,
     tags: ['dropbox', 'token'],
     tps: [
