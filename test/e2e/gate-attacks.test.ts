@@ -256,6 +256,15 @@ describe('the gate reads everything a push carries (attacks through git daemon)'
     });
   });
 
+  describe('rules', () => {
+    it('a Dropbox sl.u. token in a file, as in a commit message', () => {
+      const client = gate.clone('dropbox');
+      const token = PLANT.dropbox('file');
+      client.commit('dropbox', { 'sync/config.py': `DROPBOX_TOKEN = "${token}"\n` });
+      assertRefused(gate, gate.push(client, 'origin', 'main'), token, /dropbox-short-lived-token .*sync\/config\.py:1/);
+    });
+  });
+
   describe('what the gate lets through', () => {
     it('a binary file without secrets, and an edit to a file whose secret the upstream already holds', () => {
       const known = PLANT.stripe('already-upstream');

@@ -25,4 +25,5 @@ export const PLANT = {
   aws: (seed: string) => 'AK' + 'IA' + pseudoRandom(seed, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'),
   slack: (seed: string) => 'xo' + 'xb-' + pseudoRandom(seed, 11, '0123456789') + '-' + pseudoRandom(`${seed}.`, 12, '0123456789') + '-' + pseudoRandom(`${seed}..`, 24, ALNUM),
   stripe: (seed: string) => 'sk' + '_live_' + pseudoRandom(seed, 24, ALNUM),
+  dropbox: (seed: string) => 'sl.' + 'u.' + pseudoRandom(seed, 140, `${ALNUM}_-`),
 };
