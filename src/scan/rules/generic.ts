@@ -26,6 +26,7 @@ export const PLACEHOLDER_STOPWORDS = [
   '0123456789', '123456789', 'abcdefghij', 'abcdef0123',
   // RFC 6749 (OAuth 2.0) example values, quoted in countless tests and docs
   '2yotnfzfejr1zcsicmwpaa', 'jbswy3dpehpk3pxp' /* the TOTP secret of every authenticator tutorial */, 'tgzv3jokf0xg5qx2tlkwia', 'splxlobezqqybys6wxsbia', 'czzcagrsa3f0mzpnwdfmqmf0m2jw', 'gx1fbat3bv',
+  'mf_9.b5f-4.1jqm' /* RFC 6750's bearer token */,
 ];
 
 /** Values that are references or masks, not literals. */
@@ -96,6 +97,10 @@ export const NOT_LITERAL = [
   // names; a trailing T is a type parameter: _AzureApiKeyT)
   String.raw`^(?=.*[a-z]{3})_{0,2}(?:[A-Z]{1,4}[a-z]+){2,}(?:[A-Z]{1,2}[a-z]?|ID)?[.:]?$`,
   String.raw`^_{0,2}(?:[A-Z]{1,4}[a-z]{2,}\d?|[A-Z]{2,5}\d{1,2}(?=[A-Z][a-z])){2,}(?:[A-Z][a-z]|ID|T)?[.:]?$`,
+  // a type named with a leading acronym: AWSCredentials, SMTPConnectionCredentials
+  String.raw`^_{0,2}[A-Z]{2,5}(?:[A-Z][a-z]{2,}\d?)+[.:]?$`,
+  // a sigil and a name: ?NonExpressionParenEnd (a tokenizer state), :response-time (a log format token)
+  String.raw`^[?:#@!][A-Za-z][a-z]*(?:-?[A-Za-z][a-z]+)*$`,
   String.raw`\|(?:None|null|undefined)$|^(?:None|null|undefined)\|`, // type unions: ABCTuplet|None
   String.raw`^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$`,
   // member paths, also negated: config.db.password, !!request.withCredentials
@@ -111,7 +116,7 @@ export const NOT_LITERAL = [
   String.raw`(?:^|[^%])%[\-+0 #]?\d*(?:\.\d+)?[sdfirx](?![A-Za-z0-9])`,
   String.raw`^\^\S*\$$|\(\?[=!:<]|\.\*|\.\+|\{\d+,\d*\}`,
   // URLs, file paths, key files, numbers/dates/versions
-  String.raw`^[A-Za-z][\w+.\-]*://`,
+  String.raw`^[A-Za-z][\w+.\-]*://|^urn:`,
   // (an absolute path is lower-case or starts at a well-known root, so base64 starting with '/' is not one)
   String.raw`^(?:~|\.{1,2})/[\w.\-/]+$|^(?:/[a-z0-9_.\-]+){2,}/?$|^[A-Za-z]:\\`,
   String.raw`^/(?:etc|run|var|home|usr|opt|tmp|mnt|srv|data|secrets|app|Users|root|vault|config|certs?|keys?)/[\w.\-/]*$`,
@@ -146,12 +151,30 @@ const NETRC_GAP = String.raw`(?:[ \t]{1,64}|[ \t]{0,64}\r?\n[ \t]{0,64})`;
 const KEY_END = String.raw`(?:[_\-.]?\d)?(?![A-Za-z0-9_])`;
 const TYPE = String.raw`(?:\s{0,4}:\s{0,4}(?:str|string|String|SecretStr|Optional\[str\])|\s{1,4}(?:string|String|str))?`;
 const OP = String.raw`(?:["'\]]{0,2}\s{0,4}(?::=|=>|\?=|\|\|=|=(?!=)|:(?!:))|["']\s{1,4}value\s{0,4}=)`;
+// An unquoted value that is code, not a literal: in source code the right-hand side of a
+// secret-ish name is as often a variable, a property, a call or a type as a string. Quoted values
+// are literals whatever they hold; unquoted ones are code when they are
+//  - a member expression with optional chaining or on this/self (`options?.credentials`, `this.token`),
+//  - a comment (`/*#__PURE__*/function`) or a regex literal (`/^Unexpected token/`),
+//  - a name or member expression followed by what only follows an operand in code: `,` `)` `}` `]`
+//    (an object property, an argument), a ternary `?`, `&&`, `||`, `??`, a comparison, a type
+//    union or intersection (`Foo & {`, `Foo | null`),
+//  - a name followed by an operator word: `instanceof`, `as`, `satisfies`, `in`, `of`, `is`, and in
+//    Python `if`, `or`, `and` (`key = userKey if userKey else None`),
+//  - a name followed by `;` after ` = ` or `:` (a statement or an interface member; a connection
+//    string's `Password=Xk9vQ2mL;` has no space before its `=`),
+//  - another assignment (`MYSQL_PASSWORD= FILTER=integration npm test`).
+// (A name followed by the end of the line stays a value: `API_KEY=a3f5c9e1b7d2` in an env file.)
+const IDENT = String.raw`[A-Za-z_$][\w$]*`;
+const MEMBER_TAIL = String.raw`(?:\??\.#?[A-Za-z_$][\w$]*|\??\.?\[[^\]\s]{1,80}\]|!(?=[.\[]))`;
+const OPERAND = String.raw`!{0,2}${IDENT}(?:${MEMBER_TAIL})*`;
+export const CODE_VALUE = String.raw`(?:(?:this|self)\.|${OPERAND}\?\.|/[*/^]|${OPERAND}[ \t]{0,4}(?:[,)}\]]|\?[?\s]|&&|\|\||={3}|!==?|==(?=[ \t]{0,4}[\w$(!])|[&|][ \t])|${OPERAND}[ \t]{1,4}(?:instanceof|as|satisfies|in|of|is|if|or|and)[ \t]|(?<=\s=[ \t]{0,4}|:=?[ \t]{0,4})${OPERAND}[ \t]{0,4};(?:\s|$)|[A-Z_][A-Z0-9_]*=(?!=))`;
 // The value: group 1 the opening quote (maybe none), group 2 the secret. Quoted: anything but
 // whitespace, quotes and backslashes up to the same quote. Unquoted: also stops at , ; ( ) { } [ ] < >
 // and must end there (so `getPassword()` or `ENV["X"]` is not a value); `&name=` ends it too (a query
-// string).
+// string); and it is not code (CODE_VALUE).
 const value = (min: number, max: number): string =>
-  String.raw`\s{0,4}(["'\x60]?)((?<=["'\x60])[^\s"'\x60\\]{${min},${max}}(?=["'\x60])|(?<!["'\x60])(?![=>|])(?:[^\s"'\x60\\,;(){}\[\]<>&]|&(?![\w.\-]{1,40}=)(?=[^\s"'\x60\\,;(){}\[\]<>&])){${min},${max}}(?=[\s,;)}\]"'\x60&]|$))\1`;
+  String.raw`\s{0,4}(["'\x60]?)((?<=["'\x60])[^\s"'\x60\\]{${min},${max}}(?=["'\x60])|(?<!["'\x60])(?![=>|])(?!${CODE_VALUE})(?:[^\s"'\x60\\,;(){}\[\]<>&]|&(?![\w.\-]{1,40}=)(?=[^\s"'\x60\\,;(){}\[\]<>&])){${min},${max}}(?=[\s,;)}\]"'\x60&]|$))\1`;
 const assignment = (keys: string, min: number, max: number): string =>
   String.raw`(?:(?<=[\w$]\s{0,2}\(\s{0,4}["'][\w.\-]{0,40})(?:${keys})${KEY_END}["']\s{0,4},(?=\s{0,4}["'])|(?:${keys})${KEY_END}${TYPE}${OP})` + value(min, max);
 
@@ -161,7 +184,7 @@ const joined = (a: string, b: string): string[] => ['_', '-', '.', ''].map((sep)
 // Password names without the i flag, so that a bare "pass" must be its own word (db_pass, dbPass,
 // DB_PASS) and "bypass"/"compass"/"passport" are not names.
 const PASSWORD_KEYS = String.raw`[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD|(?<![A-Za-z])pass|Pass|PASS`;
-const SECRET_KEYS = String.raw`secret(?:[_\-.]?key(?:[_\-.]?base)?)?|private[_\-.]?key|credentials?|(?:encryption|signing|master|hmac)[_\-.]?key`;
+const SECRET_KEYS = String.raw`secret(?:[_\-.]?key(?:[_\-.]?base)?)?|private[_\-.]?key|(?<!with)credentials?|(?:encryption|signing|master|hmac)[_\-.]?key`;
 const API_KEY_KEYS = String.raw`(?:api|access|auth|app|subscription)[_\-.]?key`;
 // Tokens that are not credentials: pagination cursors, CSRF form tokens, tokenizer special tokens,
 // push-notification device tokens, design tokens, AWS-style idempotency/request tokens
@@ -213,6 +236,7 @@ export const rules: RuleSpec[] = [
       'mysqldump --password=' + 'Lk8#Vr3!Tq6z app > dump.sql',
       'props.put("password", "' + 'Cv9!Wq4@Zm7x");',
       'Server=db;Database=app;User Id=sa;Password=' + 'Qm7!vZ2xR4;',
+      'Server=db;User Id=app;Password=' + 'Xk9vQ2mL7wRt;',
     ],
     fps: [
       'password = user_password',
@@ -250,6 +274,11 @@ export const rules: RuleSpec[] = [
       '    password: Required. Input only. The password of the service account.',
       "with mock.patch('keyring.get_password', create=True):",
       'password: your@login',
+      // code: names, member expressions, operands (the value is a variable, not a literal)
+      "const authPassword = authIsObject && utils.hasOwnProp(proxyAuth, 'password') ? proxyAuth.password : undefined;",
+      '$ MYSQL_HOST=localhost MYSQL_PASSWORD= FILTER=integration npm test',
+      'password = userSuppliedPw;',
+      'const pw = { password: pwFromPrompt2, user };',
     ],
   },
   {
@@ -276,6 +305,9 @@ export const rules: RuleSpec[] = [
       'secret_key_base: ' + '3b7cd727ee24e8444053437c36cc66c3b7cd727ee24e8444053437c36cc66c3',
       'ENCRYPTION_KEY=' + 'Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MA==',
       '<add key="ClientSecret" value="' + 'Gh7~Qp2.Lm9_Vx4-Zt8" />',
+      // a quoted value in code is a literal
+      '  credentials: "' + 'Zk3pQ9vL2mN7xR4t",',
+      "  clientSecret: '" + "q8Z3kL0pV7nR2sT5' }",
     ],
     fps: [
       'xhr.withCredentials = !!request.withCredentials;',
@@ -296,6 +328,17 @@ export const rules: RuleSpec[] = [
       '  credentials: Credentials, the credentials to store.',
       'oauth2client.client.OAuth2Credentials: _convert_oauth2_credentials,',
       'def sign(private_key: ed25519.Ed25519PrivateKey, data: bytes):',
+      // code: a popular HTTP client's config merging, and its kin
+      '  withCredentials: defaultToConfig2,',
+      '  credentials: options?.credentials,',
+      '  credentials: AWSCredentials',
+      '  credentials: SMTPConnectionCredentials & {',
+      'type Credentials = SMTPConnectionCredentials;',
+      'o.credentials=e.crossOrigin==="use-credentials"?"include":"omit";',
+      'client_secret = this.clientSecret;',
+      'secretKey: opts.secretKey ?? defaultSecretKey,',
+      'const secret = secretFromVault2 || fallbackSecret;',
+      'const sharedKeyCredential = sharedKeyCredentialOrUserDelegationKey instanceof StorageSharedKeyCredential',
     ],
   },
   {
@@ -317,6 +360,7 @@ export const rules: RuleSpec[] = [
       'aws_secret_access_key = ' + 'Zq8vT2mK9pL4xR7nW3sB6yH1jD5fG0aC8eU2iO4k',
       '  "apiKey": "' + 'Lm4Pq9Vx2Kz7Rt3W",',
       'Ocp-Apim-Subscription-Key: ' + '0f9e8d7c6b5a49382716f5e4d3c2b1a0',
+      "  apiKey: '" + "Lm4Pq9Vx2Kz7Rt3W',",
     ],
     fps: [
       'api_key = os.environ.get("API_KEY")',
@@ -329,6 +373,8 @@ export const rules: RuleSpec[] = [
       'apiKey: process.env.NEXT_PUBLIC_API_KEY,',
       'const apiKey = useApiKey();',
       "ACCESS_KEY = 'AWSAccessKeyId'",
+      'new Client({ apiKey: keyFromEnv2Xz, timeout })',
+      'headers["x-api-key"] = apiKeyOverride ?? defaultApiKey;',
     ],
   },
   {
@@ -352,6 +398,7 @@ export const rules: RuleSpec[] = [
       'const token = "' + 'dG9rZW4tZm9yLXNlcnZpY2UtYWNjb3VudC05OTI=";',
       'ADMIN_TOKEN=' + 'Hq8vL2mK9pZ4xT7w',
       'exchange_token: ' + 'Wd3kP9vQ2mL7xZ4n',
+      'request({ token: "' + 'Tk7pQ2xL9vM4nR8s", retries: 3 })',
     ],
     fps: [
       'csrf_token = "{{ csrf_token() }}"',
@@ -371,6 +418,15 @@ export const rules: RuleSpec[] = [
       'Next page token: eav1OzQB0OM8rLdGXOEsyQWSG',
       "REQUEST_TYPE_ID_TOKEN = 'auth-request-type/it'",
       '"output_token": "Jobs[-1].JobId",',
+      '  cancelToken: defaultToConfig2,',
+      'var CancelToken = /*#__PURE__*/function () {',
+      "const UNEXPECTED_TOKEN = /^Unexpected token '?(.)'?(,)? /i;",
+      'accessToken = tokenIsRefreshed ? newAccessToken : cachedAccessToken;',
+      'const token = session?.accessToken;',
+      'nextLastSignificantToken = "?NonExpressionParenEnd";',
+      "    token: ':response-time',",
+      "        accessToken: 'mF_9.B5f-4.1JqM'",
+      "        'Lock-Token': 'urn:uuid:a515cfa4-5da4-22e1-f5b5-00a0451e6bf7'",
     ],
   },
   {
