@@ -163,7 +163,8 @@ export class Detector {
     const out: Array<[number, number]> = [];
     let lastTo = -1;
     for (const end of ends) {
-      if (end <= lastTo) continue; // already covered
+      // A hit on a line already covered adds nothing, unless its own window reaches further.
+      if (end <= lastTo && extraLines === 0) continue;
       const lineStart = text.lastIndexOf('\n', end - 1) + 1;
       // The hit's line, and for a multiline rule as many lines after it.
       let to = end;
@@ -172,9 +173,9 @@ export class Detector {
         to = nl === -1 ? text.length : nl;
       }
       const from = lineStart;
-      if (out.length && from <= lastTo) out[out.length - 1]![1] = to;
+      if (out.length && from <= lastTo) out[out.length - 1]![1] = Math.max(lastTo, to);
       else out.push([from, to]);
-      lastTo = to;
+      lastTo = Math.max(lastTo, to);
     }
     return out;
   }

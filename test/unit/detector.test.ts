@@ -82,6 +82,13 @@ describe('Detector', () => {
     assert.equal(detector([{ ...block, multiline: false }]).scan({ text, path: '', commit: '' }).length, 0);
   });
 
+  it("extends a multiline window from a keyword inside another keyword's window", () => {
+    // "start" opens a two-line window at line 1; "begin" at line 2 must still reach line 4.
+    const ml: RuleSpec = { id: 'ml', description: 'ml', regex: String.raw`(?:start|begin)\n[^\n]*\n[ \t]*(tok_[A-Za-z0-9]{20})`, keywords: ['start', 'begin'], multiline: true, windowLines: 2 };
+    const text = ['start', 'begin', 'middle', `  ${TOKEN}`, 'end'].join('\n');
+    assert.deepEqual(detector([ml]).scan({ text, path: '', commit: '' }).map((f) => f.secret), [TOKEN]);
+  });
+
   it('finds secrets hidden in base64, hex and percent-encoding, at the encoded place', () => {
     for (const encoded of [Buffer.from(`key: ${TOKEN}`).toString('base64'), Buffer.from(`key=${TOKEN}`).toString('hex'), encodeURIComponent(`k=${TOKEN}&x=1`).replace(/_/g, '%5F')]) {
       const text = `config:\n  value: ${encoded}\n`;
