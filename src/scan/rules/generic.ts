@@ -122,6 +122,7 @@ export const NOT_LITERAL = [
   String.raw`^/(?:etc|run|var|home|usr|opt|tmp|mnt|srv|data|secrets|app|Users|root|vault|config|certs?|keys?)/[\w.\-/]*$`,
   String.raw`^[\w\-./]+\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|xml|toml|der|pub|asc|gpg)$`,
   String.raw`^[\d.:,/\-+ ]+$`,
+  String.raw`^[A-Za-z][\w.\-]*[-:]v?\d+(?:\.\d+)+$`, // an artifact and its version: jjwt-jackson-0.11.2
   // Booleans and nulls
   `^(?:${['true', 'false', 'null', 'nil', 'none', 'undefined', 'yes', 'no', 'on', 'off', 'required', 'optional'].map(ci).join('|')})$`,
 ];
@@ -196,6 +197,7 @@ const NOT_CREDENTIAL_TOKEN = [
   'cursor', 'max', '(?<!ad)min', 'num', 'eos', 'bos', 'pad', 'unk', 'sep', 'cls', 'mask', 'start', 'stop', 'special',
   'verification', 'device', 'push', 'fcm', 'apns', 'registration', 'design', 'color', 'colour', 'lexer', 'parser', 'syntax',
   'idempotency', 'input', 'output', 'request', '(?<!ex)change', '(?<!trans)action', 'grant', 'client',
+  'authenticity' /* Rails' CSRF form token */, 'public',
 ];
 const TOKEN_KEYS = String.raw`(?<!(?:${NOT_CREDENTIAL_TOKEN.join('|')})[_\-.\s]?)token`;
 
@@ -423,6 +425,9 @@ export const rules: RuleSpec[] = [
       "const UNEXPECTED_TOKEN = /^Unexpected token '?(.)'?(,)? /i;",
       'accessToken = tokenIsRefreshed ? newAccessToken : cachedAccessToken;',
       'const token = session?.accessToken;',
+      '<input type="hidden" name="authenticity_token" value="' + 'k3Jq9vL2xZ8rMw5tP1aC4eB0dF6hG7nS" />',
+      'const publicToken = "' + 'Zk3pQ9vL2mN7xR4tWq8sB1yH5jD0fG6a";',
+      'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"',
       'nextLastSignificantToken = "?NonExpressionParenEnd";',
       "    token: ':response-time',",
       "        accessToken: 'mF_9.B5f-4.1JqM'",
