@@ -50,9 +50,12 @@ export class Detector {
   private readonly maxDecodeDepth: number;
   private readonly multilineLines: number;
   private readonly prefilterPlan: PrefilterPlan;
+  /** Each rule's place in the ruleset: of two rules reporting one secret, the earlier is kept. */
+  private readonly ruleOrder: Map<Rule, number>;
 
   constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
     this.rules = rules;
+    this.ruleOrder = new Map(rules.map((rule, i) => [rule, i]));
     this.globalAllowlists = options.globalAllowlists ?? [];
     this.maxDecodeDepth = options.maxDecodeDepth ?? 2;
     this.multilineLines = options.multilineLines ?? 1000;
@@ -115,7 +118,7 @@ export class Detector {
   scan(fragment: Fragment): RawFinding[] {
     const found: RawFinding[] = [];
     this.scanText(fragment, fragment.text, 0, found, [], 0);
-    return dropGenericOverlaps(found);
+    return dropDuplicates(dropGenericOverlaps(found), this.ruleOrder);
   }
 
   private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
@@ -230,6 +233,24 @@ export function dropGenericOverlaps(found: RawFinding[]): RawFinding[] {
   return found.filter(
     (f) => !f.rule.id.startsWith('generic') || !specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd),
   );
+}
+
+/**
+ * Two rules reporting the same secret at the same place (a vendor's format rule and a rule that
+ * finds the same token by the vendor's name) make one finding: the rule earlier in the ruleset's
+ * order keeps it.
+ */
+export function dropDuplicates(found: RawFinding[], order: Map<Rule, number>): RawFinding[] {
+  if (found.length < 2) return found;
+  const kept = new Map<string, RawFinding>();
+  for (const f of found) {
+    const key = `${f.secretStart}:${f.secretEnd}:${f.decodedFrom.join('/')}:${f.secret}`;
+    const other = kept.get(key);
+    if (!other || (order.get(f.rule) ?? 0) < (order.get(other.rule) ?? 0)) kept.set(key, f);
+  }
+  if (kept.size === found.length) return found;
+  const keep = new Set(kept.values());
+  return found.filter((f) => keep.has(f));
 }
 
 function secretGroupOf(rule: Rule, m: RegExpExecArray): number {

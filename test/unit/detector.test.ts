@@ -82,6 +82,15 @@ describe('Detector', () => {
     assert.equal(detector([{ ...block, multiline: false }]).scan({ text, path: '', commit: '' }).length, 0);
   });
 
+  it('reports a secret two rules find at the same place once, by the earlier rule', () => {
+    const byName: RuleSpec = { id: 'by-name', description: 'by name', regex: String.raw`token = (tok_[A-Za-z0-9]{20})`, keywords: ['token'] };
+    const text = `token = ${TOKEN}`;
+    assert.deepEqual(detector([spec, byName]).scan({ text, path: '', commit: '' }).map((f) => f.rule.id), ['test-token']);
+    assert.deepEqual(detector([byName, spec]).scan({ text, path: '', commit: '' }).map((f) => f.rule.id), ['by-name']);
+    // Different places stay two findings.
+    assert.equal(detector([spec, byName]).scan({ text: `${text}\n${TOKEN}`, path: '', commit: '' }).length, 2);
+  });
+
   it("extends a multiline window from a keyword inside another keyword's window", () => {
     // "start" opens a two-line window at line 1; "begin" at line 2 must still reach line 4.
     const ml: RuleSpec = { id: 'ml', description: 'ml', regex: String.raw`(?:start|begin)\n[^\n]*\n[ \t]*(tok_[A-Za-z0-9]{20})`, keywords: ['start', 'begin'], multiline: true, windowLines: 2 };
