@@ -13,7 +13,7 @@ import type { RuleSpec } from '../rule.ts';
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** The vendor name's tail, an optional closing quote, an assignment, argument separator or call paren, an optional opening quote. */
-const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:=|[:=,(])\s{0,3}["'\x60]?`;
+const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:{1,3}=|\.=|[:=,(])\s{0,3}["'\x60]?`;
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 
 /** A value assigned to a name matching `name` (use with flags "i"). */

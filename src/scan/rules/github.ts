@@ -20,7 +20,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'github-fine-grained-pat',
     description: 'GitHub fine-grained personal access token',
-    regex: String.raw`\b(github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59})${TAIL}`,
+    regex: String.raw`\b(github_pat_(?:[0-9A-Za-z]{22}_[0-9A-Za-z]{59}|\w{82}))${TAIL}`,
     keywords: ['github_pat_'],
     entropy: 3,
     tags: ['github', 'token'],

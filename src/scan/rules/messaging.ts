@@ -13,7 +13,7 @@ import type { RuleSpec } from '../rule.ts';
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** The vendor name's tail, an optional closing quote, an assignment, argument separator or call paren, an optional opening quote. */
-const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:=|[:=,(])\s{0,3}["'\x60]?`;
+const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:{1,3}=|\.=|[:=,(])\s{0,3}["'\x60]?`;
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 
 /** A value assigned to a name matching `name` (use with flags "i"). */
@@ -511,7 +511,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'telegram-bot-token',
     description: 'Telegram Bot API token (bot id : 35 characters, with Telegram / bot token context)',
-    regex: String.raw`(?:telegram|bot[_-]?token)[^\n]{0,80}?(?<![0-9])([0-9]{5,16}:A[A-Za-z0-9_-]{34})${TAIL}`,
+    regex: String.raw`(?:telegram|bot[_-]?token)[^\n]{0,80}?(?:(?<=bot)|(?<![0-9A-Za-z]))([0-9]{5,16}:A[A-Za-z0-9_-]{34})${TAIL}`,
     flags: 'i',
     keywords: ['telegram', 'bot_token', 'bot-token', 'bottoken'],
     entropy: 3.5,
@@ -629,5 +629,64 @@ export const rules: RuleSpec[] = [
       'ZULIP_API_KEY=' + 'a'.repeat(32),
       'ZULIP_SITE=https://chat.zulip.org',
     ],
+  },
+
+  // ---------------------------------------------------------------- after gitleaks' rules
+  // Vendors whose tokens gitleaks' rules find and these rules did not (measured on gitleaks' own
+  // samples, test/unit/gitleaks-samples.test.ts). Each regex, keyword list and entropy floor is
+  // gitleaks' (github.com/gitleaks/gitleaks, config/gitleaks.toml; MIT License, Copyright (c)
+  // 2019 Zachary Rice), the samples are made up. Most are the vendor's name, an assignment and a
+  // value of the vendor's shape; a value may sit on the line after its name
+  // (<twitterSecret>\n  value\n</twitterSecret>), so those are multiline with a one-line window.
+  // Left out, as not secret: OAuth client IDs and access IDs, and keys made to ship in client code
+  // (see LEFT_OUT in that test).
+  {
+    id: 'sendgrid-api-token',
+    description: 'SendGrid API token',
+    regex: String.raw`\b(SG\.(?i:[a-z0-9=_\-\.]{66}))(?:[\x60'"\s;]|\\[nr]|$)`,
+    keywords: ['sg.'],
+    entropy: 2,
+    tags: ['sendgrid', 'gitleaks'],
+    tps: ['token = "SG.86ee.532.g9=95h667djfn2weh_m1y72' + '8gz3d3g.s6r8fq=m3ik4xq2zs1_76alqv9"', 'export SECRET=SG.86ee.532.g9=95h667djfn2weh_m1y72' + '8gz3d3g.s6r8fq=m3ik4xq2zs1_76alqv9'],
+    fps: ['token = "xx.xxxx.xxx.xx=xxxxxxxxxxxxxx_xxxxxxxxxxxx.xxxxxx=xxxxxxxxxxx_xxxxxxx"', 'token = "SG.86ee.532.g9=95h667djfn2weh_m1y7"'],
+  },
+  {
+    id: 'gitter-access-token',
+    description: 'Gitter access token next to a gitter name',
+    regex: String.raw`(?:gitter)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9_-]{40})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['gitter'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['gitter', 'gitleaks'],
+    tps: ['GITTER_TOKEN=2czh3usim3ueiu5l5m6p' + 'fx3qo2xcvfkpiqv-5myv', '"gitter_key": "2czh3usim3ueiu5l5m6p' + 'fx3qo2xcvfkpiqv-5myv"', '<gitterSecret>\n    2czh3usim3ueiu5l5m6p' + 'fx3qo2xcvfkpiqv-5myv\n</gitterSecret>'],
+    fps: ['GITTER_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxx', 'GITTER_TOKEN=2czh3usim3ueiu5l5m6p'],
+  },
+  {
+    id: 'discord-api-token',
+    description: 'Discord API token next to a discord name',
+    regex: String.raw`(?:discord)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['discord'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['discord', 'gitleaks'],
+    tps: ['DISCORD_TOKEN=2826078924629cce531f39b8008a80e9' + 'f2eee9348b08df63f436a818a4f81411', '"discord_key": "2826078924629cce531f39b8008a80e9' + 'f2eee9348b08df63f436a818a4f81411"', '<discordSecret>\n    2826078924629cce531f39b8008a80e9' + 'f2eee9348b08df63f436a818a4f81411\n</discordSecret>'],
+    fps: ['DISCORD_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'DISCORD_TOKEN=2826078924629cce531f39b8008a80e9'],
+  },
+  {
+    id: 'discord-client-secret-keyed',
+    description: 'Discord client secret next to a discord name (the value by its name, where the format rule above needs more)',
+    regex: String.raw`(?:discord)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9=_\-]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['discord'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 2,
+    tags: ['discord', 'gitleaks'],
+    tps: ['DISCORD_TOKEN=7jd6g3q4ol2uc=fh' + 'a41he400-vvys768', '"discord_key": "7jd6g3q4ol2uc=fh' + 'a41he400-vvys768"', '<discordSecret>\n    7jd6g3q4ol2uc=fh' + 'a41he400-vvys768\n</discordSecret>'],
+    fps: ['DISCORD_TOKEN=xxxxxxxxxxxxx=xxxxxxxxxx-xxxxxxx', 'DISCORD_TOKEN=7jd6g3q4ol2uc=fh'],
   },
 ];

@@ -24,7 +24,7 @@ const END = String.raw`(?![0-9A-Za-z_])`;
 /** Right boundary for base64url-alphabet tokens. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** Assignment between a context word and a value: `key = "`, `key: '`, `"key": "`. */
-const ASSIGN = String.raw`["']?\s*[:=]\s*["']?`;
+const ASSIGN = String.raw`["']?\s*(?::{1,3}=|\.=|[:=])\s*["']?`;
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 /** Buildkite token body after the prefix: base64url plus '.', 24..2048 chars, not ending in '.'. */
 const BUILDKITE_BODY = String.raw`[0-9A-Za-z_-][0-9A-Za-z_.-]{22,2046}[0-9A-Za-z_-]${TAIL}`;
@@ -172,7 +172,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'clojars-deploy-token',
     description: 'Clojars deploy token',
-    regex: String.raw`\b(CLOJARS_[0-9a-f]{60})${END}`,
+    regex: String.raw`\b(CLOJARS_[0-9A-Za-z]{60})${END}`,
     keywords: ['clojars_'],
     entropy: 3,
     tags: ['clojars', 'clojure', 'token', 'registry'],
@@ -535,7 +535,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'octopus-deploy-api-key',
     description: 'Octopus Deploy API key',
-    regex: String.raw`\b(API-(?=[A-Z]{0,33}[0-9])[A-Z0-9]{26,34})${TAIL}`,
+    regex: String.raw`(?<![\w.\-/])(API-(?=[A-Z]{0,33}[0-9])[A-Z0-9]{26,34})${TAIL}`,
     keywords: ['api-'],
     entropy: 3,
     tags: ['octopus-deploy', 'api-key'],
@@ -619,5 +619,68 @@ export const rules: RuleSpec[] = [
       'curl -H "X-Api-Key: PMAK-' + 'a0e3a181f4e7292deabc32ba-' + '9b23000afc3ddb9ced3ead95b969dc6a15" https://api.getpostman.com/me',
     ],
     fps: ['POSTMAN_API_KEY=PMAK-' + '0'.repeat(24) + '-' + '0'.repeat(34), 'POSTMAN_API_KEY=PMAK-<your-key>', 'POSTMAN_API_KEY=PMAK-' + 'a0e3a181f4e7292deabc32ba'],
+  },
+
+  // ---------------------------------------------------------------- after gitleaks' rules
+  // Vendors whose tokens gitleaks' rules find and these rules did not (measured on gitleaks' own
+  // samples, test/unit/gitleaks-samples.test.ts). Each regex, keyword list and entropy floor is
+  // gitleaks' (github.com/gitleaks/gitleaks, config/gitleaks.toml; MIT License, Copyright (c)
+  // 2019 Zachary Rice), the samples are made up. Most are the vendor's name, an assignment and a
+  // value of the vendor's shape; a value may sit on the line after its name
+  // (<twitterSecret>\n  value\n</twitterSecret>), so those are multiline with a one-line window.
+  // Left out, as not secret: OAuth client IDs and access IDs, and keys made to ship in client code
+  // (see LEFT_OUT in that test).
+  {
+    id: 'jfrog-identity-token',
+    description: 'JFrog identity token next to a jfrog / artifactory / bintray name',
+    regex: String.raw`(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['jfrog', 'artifactory', 'bintray', 'xray'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['jfrog', 'gitleaks'],
+    tps: ['JFROG_TOKEN=wmept8eskpgko5lra3y78twmq8llfs0q' + 'v24i26c3ke4sk2p14lwzhq41jf1l420a', '"jfrog_key": "wmept8eskpgko5lra3y78twmq8llfs0q' + 'v24i26c3ke4sk2p14lwzhq41jf1l420a"', '<jfrogSecret>\n    wmept8eskpgko5lra3y78twmq8llfs0q' + 'v24i26c3ke4sk2p14lwzhq41jf1l420a\n</jfrogSecret>'],
+    fps: ['JFROG_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'JFROG_TOKEN=wmept8eskpgko5lra3y78twmq8llfs0q'],
+  },
+  {
+    id: 'sidekiq-secret',
+    description: 'Sidekiq secret next to a bundle_enterprise__contribsys__com / bundle_gems__contribsys__com name',
+    regex: String.raw`(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['sidekiq', 'gitleaks'],
+    tps: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=44922417:' + '8a62d9f8', '"BUNDLE_ENTERPRISE__CONTRIBSYS__COM_key": "44922417:' + '8a62d9f8"', '<BUNDLE_ENTERPRISE__CONTRIBSYS__COMSecret>\n    44922417:' + '8a62d9f8\n</BUNDLE_ENTERPRISE__CONTRIBSYS__COMSecret>'],
+    fps: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=xxxxxxxx:xxxxxxxx', 'BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=44922417'],
+  },
+  {
+    id: 'sonar-api-token',
+    description: 'Sonar API token next to a sonar name',
+    regex: String.raw`(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    secretGroup: 2,
+    keywords: ['sonar'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['sonar', 'gitleaks'],
+    tps: ['SONAR_TOKEN=squ_o89-ood9uvcj8vu6er' + 'czofecbr2545qb9cgyt=z='],
+    fps: ['SONAR_TOKEN=xxx_xxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=x=', 'SONAR_TOKEN=squ_o89-ood9uvcj8vu6er'],
+  },
+  {
+    id: 'codecov-access-token',
+    description: 'Codecov access token next to a codecov name',
+    regex: String.raw`(?:codecov)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywords: ['codecov'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['codecov', 'gitleaks'],
+    tps: ['CODECOV_TOKEN=txsnz3snt3hg5skc' + 'qxdha3epfw4v780m', '"codecov_key": "txsnz3snt3hg5skc' + 'qxdha3epfw4v780m"', '<codecovSecret>\n    txsnz3snt3hg5skc' + 'qxdha3epfw4v780m\n</codecovSecret>'],
+    fps: ['CODECOV_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'CODECOV_TOKEN=txsnz3snt3hg5skc'],
   },
 ];
