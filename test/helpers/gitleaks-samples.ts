@@ -1,0 +1,86 @@
+// gitleaks' own rule samples (extracted by scripts/gitleaks-samples/extract.ts into a cache
+// outside the repository) measured against a ruleset: which true positives a specific rule finds,
+// which false positives anything flags.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EXTRACTOR_VERSION, extractSamples, findGitleaks, samplesCacheFile, type GitleaksSamples, type Sample } from '../../scripts/gitleaks-samples/extract.ts';
+import type { Detector, RawFinding } from '../../src/scan/detector.ts';
+
+/** The samples: from the cache (unless stale), else extracted from a gitleaks checkout on this machine (and cached); null if neither. */
+export function loadGitleaksSamples(): { samples: GitleaksSamples; from: string } | null {
+  const file = samplesCacheFile();
+  const checkout = findGitleaks();
+  if (existsSync(file)) {
+    const samples = JSON.parse(readFileSync(file, 'utf8')) as GitleaksSamples;
+    // An extraction by an older extractor is made again when a checkout is here to make it from.
+    if (samples.extractorVersion === EXTRACTOR_VERSION || !checkout) return { samples, from: file };
+  }
+  if (!checkout) return null;
+  const samples = extractSamples(checkout);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(samples, null, 1)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return { samples, from: checkout };
+}
+
+/** gitleaks' own config (config/gitleaks.toml) in the checkout, if there is one. */
+export function gitleaksConfigText(): string | null {
+  const checkout = findGitleaks();
+  if (!checkout) return null;
+  if (existsSync(join(checkout, 'config/gitleaks.toml'))) return readFileSync(join(checkout, 'config/gitleaks.toml'), 'utf8');
+  try {
+    // A bare repository (the mirror): read it from HEAD.
+    return execGit(checkout, ['show', 'HEAD:config/gitleaks.toml']);
+  } catch {
+    return null;
+  }
+}
+
+function execGit(gitDir: string, args: string[]): string {
+  return execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+const textOf = (s: Sample): string => (typeof s === 'string' ? s : s.text);
+const pathOf = (s: Sample): string => (typeof s === 'string' ? 'config/settings.env' : s.path);
+
+export function scanSample(detector: Detector, s: Sample): RawFinding[] {
+  return [...detector.scanPath(pathOf(s), ''), ...detector.scan({ text: textOf(s), path: pathOf(s), commit: '' })];
+}
+
+export interface Miss {
+  gitleaksRule: string;
+  sample: string;
+  /** Rules that did report it (generic ones, when a specific one was wanted). */
+  foundBy: string[];
+}
+
+export interface Measurement {
+  tps: number;
+  /** True positives a rule counted as specific reported (for gitleaks' generic rules' samples: any rule). */
+  tpsFound: number;
+  tpsFoundAny: number;
+  misses: Miss[];
+  fps: number;
+  fpsFlagged: Array<{ gitleaksRule: string; sample: string; by: string[] }>;
+}
+
+export function measure(samples: GitleaksSamples, detector: Detector, isSpecific: (ruleId: string) => boolean): Measurement {
+  const m: Measurement = { tps: 0, tpsFound: 0, tpsFoundAny: 0, misses: [], fps: 0, fpsFlagged: [] };
+  for (const rule of samples.rules) {
+    const genericSample = rule.id.startsWith('generic');
+    for (const s of rule.tps) {
+      m.tps++;
+      const by = [...new Set(scanSample(detector, s).map((f) => f.rule.id))];
+      if (by.length) m.tpsFoundAny++;
+      if (by.some((id) => genericSample || isSpecific(id))) m.tpsFound++;
+      else m.misses.push({ gitleaksRule: rule.id, sample: textOf(s), foundBy: by });
+    }
+    for (const s of rule.fps) {
+      m.fps++;
+      const by = [...new Set(scanSample(detector, s).map((f) => f.rule.id))];
+      if (by.length) m.fpsFlagged.push({ gitleaksRule: rule.id, sample: textOf(s), by });
+    }
+  }
+  return m;
+}
