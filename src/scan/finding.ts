@@ -35,15 +35,22 @@ export function redactSecret(secret: string, percent: number): string {
 }
 
 /**
- * Masks every finding's secret wherever any of them appears: in Secret, Match and Message (a
- * commit message can hold a secret that another finding reports). The raw line is dropped.
+ * Masks every finding's secret wherever any of them appears: in Secret, Match, Message (a commit
+ * message can hold a secret that another finding reports) and Line. The line keeps everything
+ * but the secret's own columns (an encoded secret's whole encoded form), so a reader can tell a
+ * real credential from a false alarm without seeing it.
  */
 export function redactFindings(findings: Finding[], percent: number): Finding[] {
   if (percent <= 0) return findings;
   const secrets = [...new Set(findings.map((f) => f.Secret).filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
   const mask = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(redactSecret(secret, percent)) : out), text);
   return findings.map((f) => {
-    const { Line: _line, ...rest } = f;
-    return { ...rest, Secret: f.Secret ? redactSecret(f.Secret, percent) : f.Secret, Match: mask(f.Match), Message: mask(f.Message) };
+    const { Line: line, ...rest } = f;
+    const redacted = { ...rest, Secret: f.Secret ? redactSecret(f.Secret, percent) : f.Secret, Match: mask(f.Match), Message: mask(f.Message) };
+    if (line === undefined || !f.Secret) return redacted;
+    // Columns are 1-based and inclusive; a secret that goes on past its first line is masked to the line's end.
+    const start = Math.max(0, f.StartColumn - 1);
+    const end = f.EndLine === f.StartLine ? Math.min(line.length, f.EndColumn) : line.length;
+    return { ...redacted, Line: mask(`${line.slice(0, start)}${redactSecret(f.Secret, percent)}${line.slice(end)}`) };
   });
 }

@@ -23,6 +23,7 @@ export function formatTextReport(result: ScanResult, chalk: ChalkInstance): stri
       const where = f.File ? `${f.File}:${f.StartLine}:${f.StartColumn}` : `line ${f.StartLine}`;
       lines.push(`  ${chalk.red.bold(f.RuleID)}  ${chalk.cyan(where)}  ${f.Description}`);
       lines.push(`      ${chalk.dim('secret:')} ${f.Secret}   ${chalk.dim(`entropy ${f.Entropy.toFixed(2)}  fingerprint ${f.Fingerprint}`)}`);
+      if (f.Line !== undefined && f.Line.trim()) lines.push(`      ${chalk.dim('|')} ${shownLine(f)}`);
     }
     lines.push('');
   }
@@ -34,6 +35,18 @@ export function formatTextReport(result: ScanResult, chalk: ChalkInstance): stri
     `${s.binarySkipped ? `; ${s.binarySkipped} binary skipped` : ''}${s.cacheHits ? `; ${s.cacheHits} from cache` : ''}${result.notScanned.length ? `; ${result.notScanned.length} NOT scanned` : ''}`;
   lines.push(result.findings.length ? chalk.red(summary) : result.notScanned.length ? chalk.magenta(summary) : chalk.green(summary));
   return `${lines.join('\n')}\n`;
+}
+
+/** The finding's line (already redacted by the caller) cut to a window around the secret, control characters shown as '?'. */
+function shownLine(f: Finding): string {
+  const line = f.Line!.replace(/\s+$/, '');
+  const start = Math.max(0, f.StartColumn - 1);
+  let shown = line;
+  if (line.length > 160) {
+    const from = Math.max(0, start - 60);
+    shown = `${from > 0 ? '...' : ''}${line.slice(from, from + 160)}${from + 160 < line.length ? '...' : ''}`;
+  }
+  return shown.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?').replace(/\t/g, ' ');
 }
 
 export function formatBytes(n: number): string {
