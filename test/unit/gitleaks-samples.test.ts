@@ -39,6 +39,7 @@ const LEFT_OUT: Record<string, string> = {
   'sumologic-access-id': 'an access ID, the public half of a key pair whose secret half has its own rule',
   'sendbird-access-id': 'an application ID, sent by every client',
   'new-relic-user-api-id': 'an ID, not a key',
+  'linear-client-secret': "'linear' next to 32 hex: the word is everywhere in graphics and maths code (thousands of lines in three.js), and Linear's API keys (lin_api_) have their own rule",
   'jwt-base64': "every sample is base64 of RFC 7519's example token, which the jwt rule leaves out as documentation",
   jwt: 'the samples are not JWTs: "ey" + random characters, no base64url JSON header or payload',
   'age-secret-key': 'the sample is AGE-SECRET-KEY-1 followed by 58 Qs, a placeholder the age rule leaves out',

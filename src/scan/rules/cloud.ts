@@ -23,6 +23,10 @@
 // in the assignment before the value. Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
 
+/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
+ *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
+const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
 /** No further token character after the secret. */
 const TAIL = String.raw`(?![0-9A-Za-z_])`;
 const TAIL_DASH = String.raw`(?![0-9A-Za-z_\-])`;
@@ -1110,6 +1114,7 @@ export const rules: RuleSpec[] = [
     description: 'Yandex access token next to a yandex name',
     regex: String.raw`(?:yandex)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(t1\.[A-Z0-9a-z_-]+[=]{0,2}\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['yandex'],
     multiline: true,
     windowLines: 1,
@@ -1123,6 +1128,7 @@ export const rules: RuleSpec[] = [
     description: 'Defined Networking API token next to a dnkey name',
     regex: String.raw`(?:dnkey)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['dnkey'],
     multiline: true,
     windowLines: 1,
@@ -1136,6 +1142,7 @@ export const rules: RuleSpec[] = [
     description: 'Confluent secret key next to a confluent name',
     regex: String.raw`(?:confluent)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['confluent'],
     multiline: true,
     windowLines: 1,
@@ -1149,6 +1156,7 @@ export const rules: RuleSpec[] = [
     description: 'Confluent access token next to a confluent name',
     regex: String.raw`(?:confluent)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{16})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['confluent'],
     multiline: true,
     windowLines: 1,
@@ -1162,6 +1170,7 @@ export const rules: RuleSpec[] = [
     description: 'Alibaba secret key next to an alibaba name',
     regex: String.raw`(?:alibaba)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{30})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['alibaba'],
     multiline: true,
     windowLines: 1,
@@ -1175,6 +1184,7 @@ export const rules: RuleSpec[] = [
     description: 'Cloudflare global API key next to a cloudflare name (the value by its name, where the format rule above needs more)',
     regex: String.raw`(?:cloudflare)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{37})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['cloudflare'],
     multiline: true,
     windowLines: 1,

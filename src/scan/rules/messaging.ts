@@ -10,6 +10,10 @@
 // SparkPost, Mailjet, Resend re_, Loops, Slack signing secret. Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
 
+/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
+ *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
+const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** The vendor name's tail, an optional closing quote, an assignment, argument separator or call paren, an optional opening quote. */
@@ -655,6 +659,7 @@ export const rules: RuleSpec[] = [
     description: 'Gitter access token next to a gitter name',
     regex: String.raw`(?:gitter)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9_-]{40})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['gitter'],
     multiline: true,
     windowLines: 1,
@@ -668,6 +673,7 @@ export const rules: RuleSpec[] = [
     description: 'Discord API token next to a discord name',
     regex: String.raw`(?:discord)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['discord'],
     multiline: true,
     windowLines: 1,
@@ -681,6 +687,7 @@ export const rules: RuleSpec[] = [
     description: 'Discord client secret next to a discord name (the value by its name, where the format rule above needs more)',
     regex: String.raw`(?:discord)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9=_\-]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['discord'],
     multiline: true,
     windowLines: 1,

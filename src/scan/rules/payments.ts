@@ -10,6 +10,10 @@
 // Checkout.com production keys, Lemon Squeezy JWT keys. Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
 
+/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
+ *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
+const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** The vendor name's tail, an optional closing quote, an assignment, argument separator or call paren, an optional opening quote. */
@@ -573,6 +577,7 @@ export const rules: RuleSpec[] = [
     description: 'Plaid secret key next to a plaid name',
     regex: String.raw`(?:plaid)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{30})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['plaid'],
     multiline: true,
     windowLines: 1,
@@ -586,6 +591,7 @@ export const rules: RuleSpec[] = [
     description: 'KuCoin secret key next to a kucoin name',
     regex: String.raw`(?:kucoin)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['kucoin'],
     multiline: true,
     windowLines: 1,
@@ -599,6 +605,7 @@ export const rules: RuleSpec[] = [
     description: 'KuCoin access token next to a kucoin name',
     regex: String.raw`(?:kucoin)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{24})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['kucoin'],
     multiline: true,
     windowLines: 1,
@@ -612,6 +619,7 @@ export const rules: RuleSpec[] = [
     description: 'Kraken access token next to a kraken name',
     regex: String.raw`(?:kraken)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9\/=_\+\-]{80,90})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['kraken'],
     multiline: true,
     windowLines: 1,
@@ -625,6 +633,7 @@ export const rules: RuleSpec[] = [
     description: 'Finnhub access token next to a finnhub name',
     regex: String.raw`(?:finnhub)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{20})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['finnhub'],
     multiline: true,
     windowLines: 1,
@@ -638,6 +647,7 @@ export const rules: RuleSpec[] = [
     description: 'Finicity client secret next to a finicity name',
     regex: String.raw`(?:finicity)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{20})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['finicity'],
     multiline: true,
     windowLines: 1,
@@ -651,6 +661,7 @@ export const rules: RuleSpec[] = [
     description: 'Finicity API token next to a finicity name',
     regex: String.raw`(?:finicity)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['finicity'],
     multiline: true,
     windowLines: 1,
@@ -664,6 +675,7 @@ export const rules: RuleSpec[] = [
     description: 'Coinbase access token next to a coinbase name',
     regex: String.raw`(?:coinbase)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9_-]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['coinbase'],
     multiline: true,
     windowLines: 1,
@@ -677,6 +689,7 @@ export const rules: RuleSpec[] = [
     description: 'Bittrex secret key next to a bittrex name',
     regex: String.raw`(?:bittrex)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['bittrex'],
     multiline: true,
     windowLines: 1,
@@ -690,6 +703,7 @@ export const rules: RuleSpec[] = [
     description: 'Bittrex access key next to a bittrex name',
     regex: String.raw`(?:bittrex)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['bittrex'],
     multiline: true,
     windowLines: 1,

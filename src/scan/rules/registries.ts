@@ -19,6 +19,10 @@
 // Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
 
+/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
+ *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
+const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
 /** Right boundary for tokens made of base62 / hex characters. */
 const END = String.raw`(?![0-9A-Za-z_])`;
 /** Right boundary for base64url-alphabet tokens. */
@@ -635,6 +639,7 @@ export const rules: RuleSpec[] = [
     description: 'JFrog identity token next to a jfrog / artifactory / bintray name',
     regex: String.raw`(?:jfrog|artifactory|bintray|xray)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['jfrog', 'artifactory', 'bintray', 'xray'],
     multiline: true,
     windowLines: 1,
@@ -648,6 +653,7 @@ export const rules: RuleSpec[] = [
     description: 'Sidekiq secret next to a bundle_enterprise__contribsys__com / bundle_gems__contribsys__com name',
     regex: String.raw`(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
     multiline: true,
     windowLines: 1,
@@ -662,6 +668,7 @@ export const rules: RuleSpec[] = [
     regex: String.raw`(?:sonar[_.-]?(login|token))(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
     secretGroup: 2,
+    keywordThen: KEYED_THEN,
     keywords: ['sonar'],
     multiline: true,
     windowLines: 1,
@@ -675,6 +682,7 @@ export const rules: RuleSpec[] = [
     description: 'Codecov access token next to a codecov name',
     regex: String.raw`(?:codecov)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['codecov'],
     multiline: true,
     windowLines: 1,

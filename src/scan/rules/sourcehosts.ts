@@ -15,6 +15,10 @@
 // Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
 
+/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
+ *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
+const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+
 /** Right boundary for base64url-alphabet tokens. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** GitLab routable token body: base64url payload, optional version, length + CRC32 in base36. */
@@ -369,6 +373,7 @@ export const rules: RuleSpec[] = [
     description: 'Bitbucket client secret next to a bitbucket name',
     regex: String.raw`(?:bitbucket)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9=_\-]{64})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['bitbucket'],
     multiline: true,
     windowLines: 1,
@@ -382,6 +387,7 @@ export const rules: RuleSpec[] = [
     description: 'Atlassian (Jira, Confluence) legacy API token (24 characters) next to an Atlassian name',
     regex: String.raw`(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
+    keywordThen: KEYED_THEN,
     keywords: ['atlassian', 'confluence', 'jira'],
     multiline: true,
     windowLines: 1,
