@@ -30,7 +30,8 @@ describe('real code (npm packages)', () => {
     assert.equal(at('password: Xy7kQ2pLmZ,', 'Xy7kQ2pLmZ', 'config.yml'), null);
   });
 
-  it('no generic finding on the corpus is code', (t) => {
+  // A first run downloads and unpacks the corpus (hundreds of MB) before scanning it: more than the suite's default test timeout.
+  it('no generic finding on the corpus is code', { timeout: 25 * 60_000 }, (t) => {
     assertBuilt();
     const corpus = ensureRealCodeCorpus({ log: (m) => t.diagnostic(m) });
     if (!corpus) {

@@ -1235,7 +1235,7 @@ export const rules: RuleSpec[] = [
     regex: String.raw`(?:new-relic|newrelic|new_relic)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\x60'"\s;]|\\[nr]|$)`,
     flags: 'i',
     keywordThen: KEYED_THEN,
-    keywords: ['nrak'],
+    keywords: ['new-relic', 'newrelic', 'new_relic'],
     multiline: true,
     windowLines: 1,
     entropy: 3,
