@@ -1,7 +1,7 @@
-// Finds segments that look encoded (base64, hex, percent-encoding) and decodes them, so a key
-// hidden as base64 in a YAML file or percent-encoded in a URL is still seen. Only decodings
-// that come out as text are kept: random-looking base64 that decodes to bytes is not a hiding
-// place worth rescanning.
+// Finds segments that look encoded (base64, padded or not; hex; percent-encoding) and decodes
+// them, so a key hidden as base64 in a YAML file or percent-encoded in a URL is still seen. Only
+// decodings that come out as text are kept: random-looking base64 that decodes to bytes is not a
+// hiding place worth rescanning.
 
 export interface EncodedSegment {
   start: number;
@@ -109,9 +109,9 @@ function collectRunsIn(text: string, from: number, to: number, out: EncodedSegme
     } else if (b64Start !== -1) {
       let end = i;
       while (end < length && end - i < 2 && text.charCodeAt(end) === EQUALS) end++;
-      // Encoded data comes in whole 4-character groups (or padded) and has digits or +/;
-      // identifiers and words seldom pass both, and are not worth decoding.
-      if (i - b64Start >= MIN_BASE64_RUN && b64Marked && (end > i || (i - b64Start) % 4 === 0)) addSegment(text, b64Start, end, 'base64', decodeBase64, out);
+      // Encoded data has digits or +/ (identifiers and words seldom do). Any length: unpadded
+      // base64 and base64url end mid-group.
+      if (i - b64Start >= MIN_BASE64_RUN && b64Marked && base64IsText(text, b64Start, i)) addSegment(text, b64Start, end, 'base64', decodeBase64, out);
       b64Start = -1;
     }
   }
@@ -142,8 +142,36 @@ function collectPercent(text: string, out: EncodedSegment[]): void {
   }
 }
 
+/** Base64 character (either alphabet) -> its six bits. */
+const BASE64_VALUE = new Uint8Array(256);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => (BASE64_VALUE[c.charCodeAt(0)] = i));
+BASE64_VALUE[0x2d /* - */] = 62;
+BASE64_VALUE[0x5f /* _ */] = 63;
+
+/**
+ * Whether the base64 characters s[start, end) (no padding) decode to text (isMostlyText) without
+ * decoding them: most long runs are not text and are given up within their first groups.
+ */
+function base64IsText(s: string, start: number, end: number): boolean {
+  const length = Math.floor(((end - start) * 6) / 8);
+  if (length < 8) return false;
+  let allowed = notTextAllowed(length);
+  let bits = 0;
+  let acc = 0;
+  for (let i = start; i < end; i++) {
+    acc = ((acc << 6) | BASE64_VALUE[s.charCodeAt(i) & 0xff]!) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (!isTextCode((acc >> bits) & 0xff) && --allowed < 0) return false;
+    }
+  }
+  return true;
+}
+
 function decodeBase64(s: string): string | null {
-  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+  // Node reads the url-safe alphabet (- and _) as well.
+  return Buffer.from(s, 'base64').toString('latin1');
 }
 
 function decodeHex(s: string): string | null {
@@ -161,10 +189,20 @@ function decodePercent(s: string): string | null {
 /** Printable ASCII plus tab/newline for at least 95% of the characters. */
 export function isMostlyText(s: string): boolean {
   if (s.length < 8) return false;
-  let printable = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13) printable++;
-  }
-  return printable / s.length >= 0.95;
+  // Stops as soon as more than 5% are not text: a large binary decoding is rejected early.
+  let allowed = notTextAllowed(s.length);
+  for (let i = 0; i < s.length; i++) if (!isTextCode(s.charCodeAt(i)) && --allowed < 0) return false;
+  return true;
+}
+
+function isTextCode(c: number): boolean {
+  return (c >= 32 && c < 127) || c === 9 || c === 10 || c === 13;
+}
+
+/** How many of length characters may be other than text, for at least 95% text. */
+function notTextAllowed(length: number): number {
+  let allowed = Math.floor(length * 0.05);
+  while (allowed > 0 && (length - allowed) / length < 0.95) allowed--;
+  while ((length - allowed - 1) / length >= 0.95) allowed++;
+  return allowed;
 }

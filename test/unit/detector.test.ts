@@ -122,6 +122,23 @@ describe('Detector', () => {
   });
 });
 
+describe('encodings', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const scan = (text: string, options = {}) => detector([spec], options).scan({ text, path: '', commit: '' });
+  const place = (text: string, f: { start: number; end: number }) => text.slice(f.start, f.end);
+
+  it('decodes unpadded base64 and base64url of any length', () => {
+    for (const payload of [`key: ${TOKEN}`, `key: ${TOKEN}?`, `key: ${TOKEN}??`, `k=${TOKEN}>>?`]) {
+      for (const encoded of [b64(payload).replace(/=+$/, ''), Buffer.from(payload).toString('base64url')]) {
+        const text = `value: ${encoded}`;
+        const [found] = scan(text);
+        assert.equal(found?.secret, TOKEN, encoded);
+        assert.equal(place(text, found!), encoded);
+      }
+    }
+  });
+});
+
 describe('helpers', () => {
   it('entropy matches the textbook values', () => {
     assert.equal(shannonEntropy(''), 0);
