@@ -1,12 +1,12 @@
-// Finds segments that look encoded (base64, padded or not; hex; percent-encoding) and decodes
-// them, so a key hidden as base64 in a YAML file or percent-encoded in a URL is still seen. Only
+// Finds segments that look encoded (base64, padded or not; hex; percent-encoding; backslash
+// escapes in strings) and decodes them, so a key hidden as base64 in a YAML file, percent-encoded in a URL or written as \u escapes in JSON is still seen. Only
 // decodings that come out as text are kept: random-looking base64 that decodes to bytes is not a
 // hiding place worth rescanning.
 
 export interface EncodedSegment {
   start: number;
   end: number;
-  encoding: 'base64' | 'hex' | 'percent';
+  encoding: 'base64' | 'hex' | 'percent' | 'escape';
   decoded: string;
 }
 
@@ -15,7 +15,8 @@ const URL_CHAR = /[\w.~+\-:=@/%]/;
 
 // Character (and byte) classes for the one-pass run finders here and in prefilter.ts: 1 base64
 // alphabet (standard and url-safe), 2 letter or digit, 4 hex digit, 8 digit or + or / (what
-// encoded data has and identifiers lack). 0 for every code from 128 up.
+// encoded data has and identifiers lack), 16 % or \ (what starts a percent or string escape). 0
+// for every code from 128 up.
 export const RUN_CLASS = new Uint8Array(256);
 const CLASS = RUN_CLASS;
 for (let c = 0; c < 128; c++) {
@@ -24,8 +25,11 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z0-9]/.test(ch)) CLASS[c]! |= 2;
   if (/[0-9a-fA-F]/.test(ch)) CLASS[c]! |= 4;
   if (/[0-9+/]/.test(ch)) CLASS[c]! |= 8;
+  if (ch === '%' || ch === '\\') CLASS[c]! |= 16;
 }
 const EQUALS = 61;
+const CR = 13;
+const BACKSLASH = 92;
 /** The shortest runs worth decoding. */
 export const MIN_BASE64_RUN = 24;
 export const MIN_HEX_RUN = 32;
@@ -36,6 +40,7 @@ export function findEncodedSegments(text: string): EncodedSegment[] {
   const out: EncodedSegment[] = [];
   collectRuns(text, out);
   if (text.includes('%')) collectPercent(text, out);
+  if (text.includes('\\')) collectEscapes(text, out, false);
   return out;
 }
 
@@ -140,6 +145,160 @@ function collectPercent(text: string, out: EncodedSegment[]): void {
     if (decoded !== null && decoded !== segment && isMostlyText(decoded)) out.push({ start, end, encoding: 'percent', decoded });
     PERCENT_ESCAPE.lastIndex = end;
   }
+}
+
+/** What \n, \t, ... stand for; any other escaped character stands for itself. */
+const SIMPLE_ESCAPES = new Map([...'ntrbfv0'].map((c, i) => [c.charCodeAt(0), [10, 9, 13, 8, 12, 11, 0][i]!]));
+
+/**
+ * Lines up to this long are unescaped whole, so a name next to an escaped value ("password":
+ * "\u0068...") stays next to it; in longer lines (minified code) only the escaped string is.
+ */
+export const MAX_ESCAPED_LINE = 4096;
+
+/**
+ * Escaped text: for each \u, \x or \/ escape, its line unescaped, or in a long line the run around
+ * the escape up to whitespace or an unescaped quote. Never more than one line. LinePrefilter asks
+ * escapesDecode, or for a run in a long line finds it in bytes (escapedRunEnd) and asks
+ * escapedRunDecodes.
+ */
+function collectEscapes(text: string, out: EncodedSegment[], firstOnly: boolean): void {
+  let lineStart = 0;
+  let lineEnd = -1;
+  for (let at = text.indexOf('\\'); at !== -1; ) {
+    if (!isEscapeAt(text, at)) {
+      at = text.indexOf('\\', at + 1);
+      continue;
+    }
+    if (at > lineEnd) {
+      lineStart = text.lastIndexOf('\n', at) + 1;
+      lineEnd = text.indexOf('\n', at);
+      if (lineEnd === -1) lineEnd = text.length;
+    }
+    let start = lineStart;
+    let end = lineEnd;
+    if (lineEnd - lineStart <= MAX_ESCAPED_LINE) {
+      if (end > start && text.charCodeAt(end - 1) === CR) end--;
+    } else {
+      start = at;
+      while (start > lineStart && isStringChar(text.charCodeAt(start - 1))) start--;
+      end = escapedRunEnd(text, at, lineEnd);
+    }
+    // Unescaping never lengthens text: a run too short to be text after it needs no look.
+    const raw = end - start >= 8 ? text.slice(start, end) : '';
+    const decoded = raw && unescapedText(raw);
+    if (decoded && decoded !== raw) {
+      out.push({ start, end, encoding: 'escape', decoded });
+      if (firstOnly) return;
+    }
+    at = text.indexOf('\\', Math.max(end, at + 1));
+  }
+}
+
+/** Whether text[i] (a backslash) starts \uXXXX, \u{X}, \xXX or \/: what marks text as escaped (JSON, JavaScript). */
+function isEscapeAt(text: string, i: number): boolean {
+  const next = text.charCodeAt(i + 1);
+  if (next === 0x2f /* / */) return true;
+  if (next === 0x78 /* x */) return hexValue(text, i + 2, 2) >= 0;
+  if (next !== 0x75 /* u */) return false;
+  if (text.charCodeAt(i + 2) !== 0x7b /* { */) return hexValue(text, i + 2, 4) >= 0;
+  let close = i + 3;
+  while (close < i + 10 && close < text.length && text.charCodeAt(close) !== 0x7d /* } */) close++;
+  return close > i + 3 && text.charCodeAt(close) === 0x7d && hexValue(text, i + 3, close - i - 3) >= 0;
+}
+
+/** Where the run of an escaped string that goes on from i ends: at whitespace or an unescaped quote. */
+function escapedRunEnd(text: string, i: number, to: number): number {
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
+      // An escaped quote does not end the string; an escaped blank or line end is not an escape.
+      if (i + 1 >= to || text.charCodeAt(i + 1) <= 32) break;
+      i += 2;
+    } else if (isStringChar(c)) i++;
+    else break;
+  }
+  return Math.min(i, to);
+}
+
+/** Whether the decoder keeps escaped text in this line: the prefilter's exact check for a line with an escape. */
+export function escapesDecode(line: string): boolean {
+  const out: EncodedSegment[] = [];
+  collectEscapes(line, out, true);
+  return out.length > 0;
+}
+
+/** Whether the decoder keeps an escaped run of a long line (one collectEscapes found): the prefilter's exact check. */
+export function escapedRunDecodes(raw: string): boolean {
+  const decoded = raw.length >= 8 ? unescapedText(raw) : null;
+  return decoded !== null && decoded !== raw;
+}
+
+/** Not whitespace and not a quote (also as a UTF-8 byte: every byte of a multi-byte character is one). */
+export function isStringChar(c: number): boolean {
+  return c > 32 && c !== 34 && c !== 39 && c !== 96;
+}
+
+let units = new Uint16Array(256);
+
+/**
+ * s with its escapes undone (\uXXXX, \u{X}, \xXX, \n and the like, \<c> for c), if that is text
+ * (isMostlyText); else null, decided without building the string and given up as soon as too
+ * many characters are not text.
+ */
+function unescapedText(s: string): string | null {
+  if (units.length < s.length) units = new Uint16Array(s.length * 2);
+  const allowed = notTextAllowed(s.length); // the result is never longer than s
+  let length = 0;
+  let notText = 0;
+  for (let i = 0; i < s.length; ) {
+    let unit = s.charCodeAt(i);
+    let next = i + 1;
+    if (unit === BACKSLASH && i + 1 < s.length) {
+      const c = s.charCodeAt(i + 1);
+      const point = c === 0x75 /* u */ ? escapedPoint(s, i + 2) : c === 0x78 /* x */ ? hexValue(s, i + 2, 2) : -1;
+      if (c === 0x75 && point >= 0) next = s.charCodeAt(i + 2) === 0x7b /* { */ ? s.indexOf('}', i + 3) + 1 : i + 6;
+      else if (c === 0x78 && point >= 0) next = i + 4;
+      if (point > 0xffff) {
+        units[length++] = 0xd800 + ((point - 0x10000) >> 10);
+        unit = 0xdc00 + ((point - 0x10000) & 0x3ff);
+        notText++;
+      } else if (point >= 0) unit = point;
+      else {
+        unit = SIMPLE_ESCAPES.get(c) ?? c;
+        next = i + 2;
+      }
+    }
+    units[length++] = unit;
+    if (!isTextCode(unit) && ++notText > allowed) return null;
+    i = next;
+  }
+  if (length < 8 || notText > notTextAllowed(length)) return null;
+  let out = '';
+  for (let i = 0; i < length; i += 8192) out += String.fromCharCode(...units.subarray(i, Math.min(length, i + 8192)));
+  return out;
+}
+
+/** The code point of \u escape's digits at i: XXXX or {X..X} (at most 10FFFF); -1 if there is none. */
+function escapedPoint(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 0x7b /* { */) return hexValue(s, i, 4);
+  let close = i + 1;
+  while (close < i + 8 && close < s.length && s.charCodeAt(close) !== 0x7d /* } */) close++;
+  if (close < i + 2 || close > i + 7 || close >= s.length) return -1;
+  const point = hexValue(s, i + 1, close - i - 1);
+  return point <= 0x10ffff ? point : -1;
+}
+
+/** The value of count hex digits at s[i]; -1 unless all are hex digits. */
+function hexValue(s: string, i: number, count: number): number {
+  if (i + count > s.length) return -1;
+  let value = 0;
+  for (let j = i; j < i + count; j++) {
+    const c = s.charCodeAt(j);
+    if (c >= 256 || !(CLASS[c]! & 4)) return -1;
+    value = value * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
+  return value;
 }
 
 /** Base64 character (either alphabet) -> its six bits. */

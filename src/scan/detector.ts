@@ -1,8 +1,8 @@
 // The detection engine: given a text (a file, the lines a commit adds, a commit message) it
 // reports every rule match that survives entropy and allowlists. One keyword pass over the
 // text picks the candidate rules; each candidate's regex runs only over the lines around its
-// keyword hits. Encoded segments (base64, hex, percent) are decoded and scanned again, to a
-// bounded depth.
+// keyword hits. Encoded segments (base64, hex, percent, string escapes) are decoded and scanned
+// again, to a bounded depth.
 import { KeywordMatcher } from './aho-corasick.ts';
 import { findEncodedSegments } from './decode.ts';
 import { LinePrefilter, type PrefilterPlan } from './prefilter.ts';
@@ -119,6 +119,7 @@ export class Detector {
   }
 
   private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
+    const levelStart = found.length;
     // Per candidate rule, the sorted ends of its keyword hits.
     const hits = new Map<number, number[]>();
     this.matcher.scan(text, (keyword, end) => {
@@ -144,11 +145,14 @@ export class Detector {
         const before = found.length;
         this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], 0);
         // Findings in decoded text (at any depth below) are reported at the encoded segment's place in this text.
+        const start = offsetBase + segment.start;
+        const end = offsetBase + segment.end;
         for (let i = before; i < found.length; i++) {
           const f = found[i]!;
-          f.start = f.secretStart = offsetBase + segment.start;
-          f.end = f.secretEnd = offsetBase + segment.end;
+          f.start = f.secretStart = start;
+          f.end = f.secretEnd = end;
         }
+        dropRepeats(found, levelStart, before, { start, end });
       }
     }
   }
@@ -229,6 +233,26 @@ export function dropGenericOverlaps(found: RawFinding[]): RawFinding[] {
   return found.filter(
     (f) => !f.rule.id.startsWith('generic') || !specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd),
   );
+}
+
+/**
+ * Drops the findings found[before..] (from decoding segment) that repeat one found earlier in the
+ * same text (found[levelStart..before]) by the same rule, of the same secret, overlapping the
+ * segment: the secret seen undecoded.
+ */
+function dropRepeats(found: RawFinding[], levelStart: number, before: number, segment: { start: number; end: number }): void {
+  if (found.length === before || before === levelStart) return;
+  let kept = before;
+  for (let i = before; i < found.length; i++) {
+    const f = found[i]!;
+    let repeat = false;
+    for (let j = levelStart; j < before && !repeat; j++) {
+      const g = found[j]!;
+      repeat = g.rule === f.rule && g.secret === f.secret && g.secretStart < segment.end && segment.start < g.secretEnd;
+    }
+    if (!repeat) found[kept++] = f;
+  }
+  found.length = kept;
 }
 
 function secretGroupOf(rule: Rule, m: RegExpExecArray): number {

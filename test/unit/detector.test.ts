@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { KeywordMatcher } from '../../src/scan/aho-corasick.ts';
 import { findEncodedSegments } from '../../src/scan/decode.ts';
 import { Detector } from '../../src/scan/detector.ts';
+import { createDetector, defaultRuleset } from '../../src/scan/ruleset.ts';
 import { shannonEntropy } from '../../src/scan/entropy.ts';
 import { LineIndex, toFindings } from '../../src/scan/locate.ts';
 import { compileAllowlist, compileRule, RuleError, type RuleSpec } from '../../src/scan/rule.ts';
@@ -136,6 +137,36 @@ describe('encodings', () => {
         assert.equal(place(text, found!), encoded);
       }
     }
+  });
+
+  it('undoes \\u, \\u{}, \\x and \\/ escapes in strings, with the name next to the value', () => {
+    const u = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const x = (s: string) => [...s].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    for (const text of [`{"key": "${u(TOKEN)}"}`, `const k = '${x(TOKEN)}';`, `k = "\\u{74}${TOKEN.slice(1)}"`, `{"url": "https:\\/\\/h.example\\/${u(TOKEN.slice(0, 5))}${TOKEN.slice(5)}"}`]) {
+      const [found] = scan(text);
+      assert.equal(found?.secret, TOKEN, text);
+      assert.deepEqual(found!.decodedFrom, ['escape']);
+    }
+    const generic = createDetector(defaultRuleset());
+    const password = `{"db_password": "${u('Zq8vLm2xKp4Wn7')}"}`;
+    assert.deepEqual(generic.scan({ text: password, path: 'a.json', commit: '' }).map((f) => [f.rule.id, f.secret]), [['generic-password', 'Zq8vLm2xKp4Wn7']]);
+  });
+
+  it('undoes escapes in a long line only in the string that holds them', () => {
+    const line = `${'var a=1;'.repeat(700)}x="${'\\u0074'}${TOKEN.slice(1)}";${'var b=2;'.repeat(10)}`;
+    const [found] = scan(line);
+    assert.equal(place(line, found!), `\\u0074${TOKEN.slice(1)}`);
+  });
+
+  it('keeps only escaped text that decodes to text', () => {
+    const cyrillic = [...'ключ доступа к серверу'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    assert.deepEqual(findEncodedSegments(`label = "${cyrillic}"`), []);
+    assert.deepEqual(findEncodedSegments('msg = "line one\\nline two\\t\\"quoted\\""'), [], 'no \\u, \\x or \\/: nothing is hidden');
+  });
+
+  it('reports a secret once when it is also seen undecoded', () => {
+    const url = `{"remote": "https:\\/\\/h.example\\/${TOKEN}"}`;
+    assert.equal(scan(url).length, 1);
   });
 });
 
