@@ -1,5 +1,6 @@
-// Finds segments that look encoded (base64, padded or not; hex; percent-encoding; backslash
-// escapes in strings) and decodes them, so a key hidden as base64 in a YAML file, percent-encoded in a URL or written as \u escapes in JSON is still seen. Only
+// Finds segments that look encoded (base64, padded or not, also wrapped over several lines; hex;
+// percent-encoding; backslash escapes in strings) and decodes them, so a key hidden as base64 in
+// a YAML file, percent-encoded in a URL or written as \u escapes in JSON is still seen. Only
 // decodings that come out as text are kept: random-looking base64 that decodes to bytes is not a
 // hiding place worth rescanning.
 
@@ -15,8 +16,9 @@ const URL_CHAR = /[\w.~+\-:=@/%]/;
 
 // Character (and byte) classes for the one-pass run finders here and in prefilter.ts: 1 base64
 // alphabet (standard and url-safe), 2 letter or digit, 4 hex digit, 8 digit or + or / (what
-// encoded data has and identifiers lack), 16 % or \ (what starts a percent or string escape). 0
-// for every code from 128 up.
+// encoded data has and identifiers lack), 16 % or \ (what starts a percent or string escape), 32
+// what a line of wrapped base64 can end in (base64 alphabet, =, \, \r, blank). 0 for every code
+// from 128 up.
 export const RUN_CLASS = new Uint8Array(256);
 const CLASS = RUN_CLASS;
 for (let c = 0; c < 128; c++) {
@@ -26,6 +28,7 @@ for (let c = 0; c < 128; c++) {
   if (/[0-9a-fA-F]/.test(ch)) CLASS[c]! |= 4;
   if (/[0-9+/]/.test(ch)) CLASS[c]! |= 8;
   if (ch === '%' || ch === '\\') CLASS[c]! |= 16;
+  if (/[A-Za-z0-9+/_\-=\\\r \t]/.test(ch)) CLASS[c]! |= 32;
 }
 const EQUALS = 61;
 const CR = 13;
@@ -36,8 +39,15 @@ export const MIN_HEX_RUN = 32;
 // Hex runs are found inside base64-alphabet runs at least MIN_BASE64_RUN long (here and in prefilter.ts).
 if (MIN_HEX_RUN < MIN_BASE64_RUN) throw new Error('hex runs shorter than base64 runs need a finder of their own');
 
-export function findEncodedSegments(text: string): EncodedSegment[] {
+/**
+ * lineNumbers: the file's line number of each line of text, when text holds only some of the
+ * file's lines (the prefilter's kept lines, a commit's added lines); wrapped base64 is joined only
+ * across lines adjacent in the file.
+ */
+export function findEncodedSegments(text: string, lineNumbers?: ArrayLike<number>): EncodedSegment[] {
   const out: EncodedSegment[] = [];
+  // Wrapped blocks first: what they reveal is reported at the block rather than at one of its lines.
+  collectBlocks(text, lineNumbers, out);
   collectRuns(text, out);
   if (text.includes('%')) collectPercent(text, out);
   if (text.includes('\\')) collectEscapes(text, out, false);
@@ -146,6 +156,99 @@ function collectPercent(text: string, out: EncodedSegment[]): void {
     PERCENT_ESCAPE.lastIndex = end;
   }
 }
+
+/**
+ * Base64 wrapped over lines (PEM and MIME wrap at 64 or 76, anything else wraps anywhere): two or
+ * more adjacent block lines (blockBody) are joined and decoded as one segment, which spans them.
+ */
+function collectBlocks(text: string, lineNumbers: ArrayLike<number> | undefined, out: EncodedSegment[]): void {
+  let block: Body[] = [];
+  /** The previous line, when it is a block line that a next line may continue (unpadded); else -1. */
+  let open = -1;
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = text.length;
+    const body = blockBody(text, start, nl);
+    if (body !== null && open === line - 1 && (!lineNumbers || lineNumbers[line] === lineNumbers[line - 1]! + 1)) block.push(body);
+    else {
+      if (block.length > 1) addBlock(text, block, out);
+      block = body === null ? [] : [body];
+    }
+    open = body !== null && !body.padded ? line : -1;
+    start = nl + 1;
+  }
+  if (block.length > 1) addBlock(text, block, out);
+}
+
+interface Body {
+  start: number;
+  end: number;
+  padded: boolean;
+}
+
+/**
+ * Where a line of wrapped base64 has its characters (padding included), or null if it is not
+ * one: base64-alphabet characters, maybe indented, maybe = padded, maybe ending in a line
+ * continuation (\\) and a \r. LinePrefilter's blockLine reads bytes the same way.
+ */
+export function blockBody(text: string, lineStart: number, lineEnd: number): Body | null {
+  let i = lineEnd;
+  if (i > lineStart && text.charCodeAt(i - 1) === CR) i--;
+  if (i > lineStart && text.charCodeAt(i - 1) === BACKSLASH) i--;
+  while (i > lineStart && isBlank(text.charCodeAt(i - 1))) i--;
+  const end = i;
+  while (i > lineStart && end - i < 2 && text.charCodeAt(i - 1) === EQUALS) i--;
+  const padded = i < end;
+  const alphabetEnd = i;
+  while (i > lineStart && isBase64(text.charCodeAt(i - 1))) i--;
+  if (i === alphabetEnd) return null;
+  const start = i;
+  while (i > lineStart && isBlank(text.charCodeAt(i - 1))) i--;
+  return i === lineStart ? { start, end, padded } : null;
+}
+
+function addBlock(text: string, block: Body[], out: EncodedSegment[]): void {
+  if (decodeBlock(text, block, out)) return;
+  // Wrapped data is lines of one width and a last one no longer. A line next to it (a marker, a
+  // word) spoils the joined whole: each such run of lines is tried on its own.
+  const width = (b: Body): number => b.end - b.start;
+  for (let first = 0; first < block.length; ) {
+    let last = first;
+    while (last + 1 < block.length && width(block[last + 1]!) === width(block[first]!)) last++;
+    if (last + 1 < block.length && width(block[last + 1]!) < width(block[first]!)) last++;
+    if (last > first && last - first + 1 < block.length) decodeBlock(text, block.slice(first, last + 1), out);
+    first = last + 1;
+  }
+}
+
+/** Decodes the lines joined, if that is text; a short line before them shifting the 4-character groups is allowed for. */
+function decodeBlock(text: string, block: Body[], out: EncodedSegment[]): boolean {
+  const joined = block.map((b) => text.slice(b.start, b.end)).join('');
+  if (joined.length < MIN_BASE64_RUN || !hasMark(joined)) return false;
+  let alphabetEnd = joined.length;
+  while (joined.charCodeAt(alphabetEnd - 1) === EQUALS) alphabetEnd--;
+  for (let skip = 0; skip < 4; skip++) {
+    if (!base64IsText(joined, skip, alphabetEnd)) continue;
+    const decoded = decodeBase64(skip ? joined.slice(skip) : joined);
+    if (decoded !== null && isMostlyText(decoded)) {
+      out.push({ start: block[0]!.start, end: block.at(-1)!.end, encoding: 'base64', decoded });
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasMark(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 256 && CLASS[c]! & 8) return true;
+  }
+  return false;
+}
+
+const isBase64 = (c: number): boolean => c < 256 && (CLASS[c]! & 1) === 1;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
 
 /** What \n, \t, ... stand for; any other escaped character stands for itself. */
 const SIMPLE_ESCAPES = new Map([...'ntrbfv0'].map((c, i) => [c.charCodeAt(0), [10, 9, 13, 8, 12, 11, 0][i]!]));

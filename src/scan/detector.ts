@@ -14,6 +14,8 @@ export interface Fragment {
   /** File path (for path rules and path allowlists); "" for stdin or messages. */
   path: string;
   commit: string;
+  /** The file's line number of each line of text, when text holds only some of its lines (FindingContext.lineNumbers). */
+  lineNumbers?: ArrayLike<number>;
 }
 
 /** A match before report fields are attached: positions are offsets into the fragment text. */
@@ -141,7 +143,7 @@ export class Detector {
     }
 
     if (depth < this.maxDecodeDepth) {
-      for (const segment of findEncodedSegments(text)) {
+      for (const segment of findEncodedSegments(text, depth === 0 ? fragment.lineNumbers : undefined)) {
         const before = found.length;
         this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], 0);
         // Findings in decoded text (at any depth below) are reported at the encoded segment's place in this text.
@@ -238,7 +240,7 @@ export function dropGenericOverlaps(found: RawFinding[]): RawFinding[] {
 /**
  * Drops the findings found[before..] (from decoding segment) that repeat one found earlier in the
  * same text (found[levelStart..before]) by the same rule, of the same secret, overlapping the
- * segment: the secret seen undecoded.
+ * segment: the secret seen undecoded, or a line of wrapped base64 that its block already revealed.
  */
 function dropRepeats(found: RawFinding[], levelStart: number, before: number, segment: { start: number; end: number }): void {
   if (found.length === before || before === levelStart) return;

@@ -1,11 +1,13 @@
 // The first, cheap pass over raw bytes: which lines could any rule report on? A line is kept when
-// it holds a rule keyword, an encoded-looking run (base64, hex), a percent escape or an escaped
-// string the decoder would undo; every other line is dropped before it is ever decoded to a
-// string. The engine then scans only the kept lines, joined, with their real line numbers. That
-// gives the same findings as scanning the whole text, because a keyword rule's regex only ever
-// runs over the lines holding its keyword hits, and decoding only looks within one line. Two rule
-// kinds need more: a multiline rule (PEM blocks) keeps its window's lines after its keyword's
-// line, and a rule without keywords keeps every line.
+// it holds a rule keyword, an encoded-looking run (base64, hex), a percent escape, an escaped
+// string the decoder would undo, or could be a line of wrapped base64; every other line is
+// dropped before it is ever decoded to a string. The engine then scans only the kept lines,
+// joined, with their real line numbers. That gives the same findings as scanning the whole text,
+// because a keyword rule's regex only ever runs over the lines holding its keyword hits, decoding
+// only looks at runs within one line, and wrapped base64 is joined only across lines adjacent in
+// the file (every line that could belong to such a block is kept). Two rule kinds need more: a
+// multiline rule (PEM blocks) keeps its window's lines after its keyword's line, and a rule
+// without keywords keeps every line.
 //
 // Written by hand over bytes because it touches every byte a push or a history adds: decoding
 // all of them to UTF-16 and running the keyword and run finders over the strings was most of
@@ -16,6 +18,7 @@ import { escapedRunDecodes, escapesDecode, isStringChar, MAX_ESCAPED_LINE, MIN_B
 const PERCENT = 0x25;
 const EQUALS = 0x3d;
 const BACKSLASH = 0x5c;
+const CR = 0x0d;
 
 export interface PrefilterPlan {
   matcher: KeywordMatcher;
@@ -112,7 +115,8 @@ export class LinePrefilter {
         checkedUntil = next;
       }
     }
-    return false;
+    // Not kept for itself, but wrapped base64 joins it with its neighbours; no keyword here counts.
+    return end > start && (runClass[bytes[end - 1]!]! & 32) !== 0 && blockLine(bytes, start, end);
   }
 
   /** A keyword ends at i: does it count (token tail), and does it open a multiline window? */
@@ -229,6 +233,29 @@ function hexDigits(bytes: Buffer, from: number, count: number, end: number): boo
   if (from + count > end) return false;
   for (let i = from; i < from + count; i++) if (!(RUN_CLASS[bytes[i]!]! & 4)) return false;
   return true;
+}
+
+/**
+ * Whether the line could be one of wrapped base64 (decode.ts blockBody, over bytes): base64-alphabet
+ * characters, maybe indented, maybe = padded, maybe ending in a line continuation (\) and a \r.
+ * Looks back from the line's end, so most lines are settled by their last character.
+ */
+function blockLine(bytes: Buffer, start: number, end: number): boolean {
+  let i = end;
+  if (i > start && bytes[i - 1] === CR) i--;
+  if (i > start && bytes[i - 1] === BACKSLASH) i--;
+  while (i > start && isBlank(bytes[i - 1]!)) i--;
+  const bodyEnd = i;
+  while (i > start && bodyEnd - i < 2 && bytes[i - 1] === EQUALS) i--;
+  const alphabetEnd = i;
+  while (i > start && RUN_CLASS[bytes[i - 1]!]! & 1) i--;
+  if (i === alphabetEnd) return false;
+  while (i > start && isBlank(bytes[i - 1]!)) i--;
+  return i === start;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /** How many base64-alphabet characters follow from start (counting stops at enough). */

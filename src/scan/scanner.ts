@@ -45,7 +45,7 @@ export class Scanner {
 
   /** Scans one text: a file, the lines a commit adds to a file, a message. */
   scanText(text: string, ctx: FindingContext): Finding[] {
-    const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit });
+    const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit, lineNumbers: ctx.lineNumbers });
     return toFindings(raws, text, ctx);
   }
 

@@ -125,7 +125,8 @@ describe('Detector', () => {
 
 describe('encodings', () => {
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
-  const scan = (text: string, options = {}) => detector([spec], options).scan({ text, path: '', commit: '' });
+  const wrap = (s: string, width: number): string[] => s.match(new RegExp(`.{1,${width}}`, 'g'))!;
+  const scan = (text: string, options = {}, lineNumbers?: number[]) => detector([spec], options).scan({ text, path: '', commit: '', lineNumbers });
   const place = (text: string, f: { start: number; end: number }) => text.slice(f.start, f.end);
 
   it('decodes unpadded base64 and base64url of any length', () => {
@@ -167,6 +168,44 @@ describe('encodings', () => {
   it('reports a secret once when it is also seen undecoded', () => {
     const url = `{"remote": "https:\\/\\/h.example\\/${TOKEN}"}`;
     assert.equal(scan(url).length, 1);
+  });
+
+  it('joins base64 wrapped at any width, so a secret split by the wrap is found, at the block', () => {
+    const payload = `# generated\nservice:\n  token: ${TOKEN}\n  region: eu-west-1\n`;
+    for (const width of [50, 61, 64, 76, 7]) {
+      const lines = wrap(b64(payload), width);
+      assert.ok(lines.some((l, i) => i > 0 && !Buffer.from(l, 'base64').toString('latin1').includes(TOKEN)));
+      for (const [indent, end] of [['', ''], ['    ', ''], ['\t', ''], ['  ', ' \\'], ['', '\r']] as const) {
+        const block = lines.map((l) => indent + l + end).join('\n');
+        const text = `apiVersion: v1\ndata: |\n${block}\nkind: Secret`;
+        const found = scan(text);
+        assert.equal(found.length, 1, `width ${width}, ${JSON.stringify(indent + end)}`);
+        assert.deepEqual(found[0]!.decodedFrom, ['base64']);
+        assert.equal(place(text, found[0]!), block.trimStart().replace(/ \\$|\r$/, ''));
+      }
+    }
+  });
+
+  it('finds wrapped base64 next to a word or a marker line', () => {
+    const lines = wrap(b64(`token: ${TOKEN} and some more text to make it longer`), 61);
+    for (const text of [['fi', ...lines].join('\n'), ['EOF', ...lines, 'EOF'].join('\n'), ['-----', ...lines, '-----'].join('\r\n')]) {
+      assert.equal(scan(text).length, 1, JSON.stringify(text));
+    }
+  });
+
+  it('joins wrapped lines only where they are adjacent in the file', () => {
+    // Lines of 40 characters decode alone, but the token's bytes (40 to 64) span lines 2 and 3.
+    const lines = wrap(b64(`# ${'x'.repeat(30)} token: ${TOKEN}`), 40);
+    const text = lines.join('\n');
+    assert.equal(scan(text, {}, lines.map((_, i) => 10 + i)).length, 1);
+    assert.equal(scan(text, {}, lines.map((_, i) => 10 + 2 * i)).length, 0, 'lines 10 and 12 are not one block');
+  });
+
+  it('reports a secret once when a line of wrapped base64 reveals it as well as the block', () => {
+    const lines = wrap(b64(`token: ${TOKEN} ${'and more text '.repeat(4)}`), 64);
+    const found = scan(lines.join('\n'));
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.end - found[0]!.start, lines.join('\n').length);
   });
 });
 
