@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeywordMatcher } from '../../src/scan/aho-corasick.ts';
 import { findEncodedSegments } from '../../src/scan/decode.ts';
-import { Detector } from '../../src/scan/detector.ts';
+import { Detector, type ScanCoverage } from '../../src/scan/detector.ts';
 import { createDetector, defaultRuleset } from '../../src/scan/ruleset.ts';
 import { shannonEntropy } from '../../src/scan/entropy.ts';
 import { LineIndex, toFindings } from '../../src/scan/locate.ts';
@@ -206,6 +206,35 @@ describe('encodings', () => {
     const found = scan(lines.join('\n'));
     assert.equal(found.length, 1);
     assert.equal(found[0]!.end - found[0]!.start, lines.join('\n').length);
+  });
+});
+
+describe('coverage: content encoded deeper than the decode depth', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const hex = (s: string): string => Buffer.from(s).toString('hex');
+  const covered = (text: string, depth: number, lineNumbers?: number[]) => {
+    const coverage: ScanCoverage = { undecoded: [] };
+    const found = detector([spec], { maxDecodeDepth: depth }).scan({ text, path: '', commit: '', lineNumbers }, coverage);
+    return { found: found.map((f) => f.secret), undecoded: coverage.undecoded };
+  };
+
+  it('is reported as undecoded, at the line of the outer encoding, not as clean', () => {
+    const text = `kind: Secret\nvalue: ${b64(b64(hex(`token ${TOKEN}`)))}\n`;
+    assert.deepEqual(covered(text, 2), { found: [], undecoded: [{ line: 2, encoding: 'base64>base64>hex' }] });
+    assert.deepEqual(covered(text, 3), { found: [TOKEN], undecoded: [] });
+    assert.deepEqual(covered(text, 1), { found: [], undecoded: [{ line: 2, encoding: 'base64>base64' }] });
+    assert.deepEqual(covered(text, 2, [7, 41]).undecoded, [{ line: 41, encoding: 'base64>base64>hex' }], 'in file line numbers');
+  });
+
+  it('is not reported for encodings within the depth, or text that only decodes to bytes', () => {
+    assert.deepEqual(covered(`v: ${b64(b64(`token ${TOKEN}`))}`, 2), { found: [TOKEN], undecoded: [] });
+    const bytes = Buffer.from([0xff, 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    assert.deepEqual(covered(`v: ${b64(bytes.toString('base64'))}`, 1).undecoded, []);
+  });
+
+  it('leaves a scan without a coverage argument as it was', () => {
+    const text = `v: ${b64(b64(hex(`token ${TOKEN}`)))}`;
+    assert.deepEqual(detector([spec]).scan({ text, path: '', commit: '' }), []);
   });
 });
 
