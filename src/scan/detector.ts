@@ -9,6 +9,12 @@ import { LinePrefilter, type PrefilterPlan } from './prefilter.ts';
 import { shannonEntropy } from './entropy.ts';
 import type { Allowlist, Rule } from './rule.ts';
 
+/**
+ * Part of the verdict cache key (run.ts): bump when the engine reports differently on the same
+ * rules and content, so verdicts cached by an older engine are not reused.
+ */
+export const ENGINE_VERSION = 2;
+
 export interface Fragment {
   text: string;
   /** File path (for path rules and path allowlists); "" for stdin or messages. */
