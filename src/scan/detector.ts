@@ -1,19 +1,43 @@
 // The detection engine: given a text (a file, the lines a commit adds, a commit message) it
 // reports every rule match that survives entropy and allowlists. One keyword pass over the
 // text picks the candidate rules; each candidate's regex runs only over the lines around its
-// keyword hits. Encoded segments (base64, hex, percent) are decoded and scanned again, to a
-// bounded depth.
+// keyword hits. Encoded segments (base64, hex, percent, string escapes) are decoded and scanned
+// again, to a bounded depth; what is still encoded below that depth can be reported as not scanned.
 import { KeywordMatcher } from './aho-corasick.ts';
 import { findEncodedSegments } from './decode.ts';
 import { LinePrefilter, type PrefilterPlan } from './prefilter.ts';
 import { shannonEntropy } from './entropy.ts';
 import type { Allowlist, Rule } from './rule.ts';
 
+/**
+ * Part of the verdict cache key (run.ts): bump when the engine reports differently on the same
+ * rules and content, so verdicts cached by an older engine are not reused.
+ */
+export const ENGINE_VERSION = 2;
+
 export interface Fragment {
   text: string;
   /** File path (for path rules and path allowlists); "" for stdin or messages. */
   path: string;
   commit: string;
+  /** The file's line number of each line of text, when text holds only some of its lines (FindingContext.lineNumbers). */
+  lineNumbers?: ArrayLike<number>;
+}
+
+/**
+ * What a scan could not look into. undecoded: places (1-based line numbers of the scanned text,
+ * through Fragment.lineNumbers) where decoding stopped at the depth limit on a segment that
+ * still holds encoded text; encoding lists the encodings from the outside in, the last one not
+ * undone ("base64>base64>hex"). Such content is unscanned, not clean.
+ */
+export interface ScanCoverage {
+  undecoded: Array<{ line: number; encoding: string }>;
+}
+
+/** An undecoded segment, at the offset (in the fragment's text) of the outermost segment holding it. */
+interface Undecoded {
+  offset: number;
+  encoding: string;
 }
 
 /** A match before report fields are attached: positions are offsets into the fragment text. */
@@ -115,13 +139,18 @@ export class Detector {
     return found;
   }
 
-  scan(fragment: Fragment): RawFinding[] {
+  /** Raw findings of one fragment; with coverage, also where encoded content went unscanned (added to it). */
+  scan(fragment: Fragment, coverage?: ScanCoverage): RawFinding[] {
     const found: RawFinding[] = [];
-    this.scanText(fragment, fragment.text, 0, found, [], 0);
+    const undecoded: Undecoded[] | null = coverage ? [] : null;
+    this.scanText(fragment, fragment.text, 0, found, [], 0, undecoded);
+    if (coverage && undecoded!.length) addUndecoded(coverage, fragment, undecoded!);
     return dropDuplicates(dropGenericOverlaps(found), this.ruleOrder);
   }
 
-  private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
+  /** place: in a decoded text, the offset of the outermost encoded segment in the fragment's text. */
+  private scanText(fragment: Fragment, text: string, depth: number, found: RawFinding[], decodedFrom: string[], place: number, undecoded: Undecoded[] | null): void {
+    const levelStart = found.length;
     // Per candidate rule, the sorted ends of its keyword hits.
     const hits = new Map<number, number[]>();
     this.matcher.scan(text, (keyword, end) => {
@@ -139,20 +168,23 @@ export class Detector {
         rule.path.lastIndex = 0;
         if (!rule.path.test(fragment.path)) continue;
       }
-      for (const [from, to] of this.windows(text, ends, rule.multiline ? this.windowLinesOf(rule) : 0)) this.runRegex(rule, fragment, text, from, to, found, decodedFrom, offsetBase);
+      for (const [from, to] of this.windows(text, ends, rule.multiline ? this.windowLinesOf(rule) : 0)) this.runRegex(rule, fragment, text, from, to, found, decodedFrom);
     }
 
     if (depth < this.maxDecodeDepth) {
-      for (const segment of findEncodedSegments(text)) {
+      for (const segment of findEncodedSegments(text, depth === 0 ? fragment.lineNumbers : undefined)) {
         const before = found.length;
-        this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], 0);
+        this.scanText(fragment, segment.decoded, depth + 1, found, [...decodedFrom, segment.encoding], depth === 0 ? segment.start : place, undecoded);
         // Findings in decoded text (at any depth below) are reported at the encoded segment's place in this text.
         for (let i = before; i < found.length; i++) {
           const f = found[i]!;
-          f.start = f.secretStart = offsetBase + segment.start;
-          f.end = f.secretEnd = offsetBase + segment.end;
+          f.start = f.secretStart = segment.start;
+          f.end = f.secretEnd = segment.end;
         }
+        dropRepeats(found, levelStart, before, segment);
       }
+    } else if (undecoded && depth > 0) {
+      for (const segment of findEncodedSegments(text)) undecoded.push({ offset: place, encoding: [...decodedFrom, segment.encoding].join('>') });
     }
   }
 
@@ -183,7 +215,7 @@ export class Detector {
     return out;
   }
 
-  private runRegex(rule: Rule, fragment: Fragment, text: string, from: number, to: number, found: RawFinding[], decodedFrom: string[], offsetBase: number): void {
+  private runRegex(rule: Rule, fragment: Fragment, text: string, from: number, to: number, found: RawFinding[], decodedFrom: string[]): void {
     const regex = rule.regex!;
     const window = from === 0 && to === text.length ? text : text.slice(from, to);
     regex.lastIndex = 0;
@@ -200,10 +232,10 @@ export class Detector {
       const start = from + m.index;
       const raw: RawFinding = {
         rule,
-        start: offsetBase + start,
-        end: offsetBase + start + m[0].length,
-        secretStart: offsetBase + from + indices[0],
-        secretEnd: offsetBase + from + indices[1],
+        start,
+        end: start + m[0].length,
+        secretStart: from + indices[0],
+        secretEnd: from + indices[1],
         match: m[0],
         secret,
         entropy: shannonEntropy(secret),
@@ -251,6 +283,40 @@ export function dropDuplicates(found: RawFinding[], order: Map<Rule, number>): R
   if (kept.size === found.length) return found;
   const keep = new Set(kept.values());
   return found.filter((f) => keep.has(f));
+}
+
+/**
+ * Drops the findings found[before..] (from decoding segment) that repeat one found earlier in the
+ * same text (found[levelStart..before]) by the same rule, of the same secret, overlapping the
+ * segment: the secret seen undecoded, or a line of wrapped base64 that its block already revealed.
+ */
+function dropRepeats(found: RawFinding[], levelStart: number, before: number, segment: { start: number; end: number }): void {
+  if (found.length === before || before === levelStart) return;
+  let kept = before;
+  for (let i = before; i < found.length; i++) {
+    const f = found[i]!;
+    let repeat = false;
+    for (let j = levelStart; j < before && !repeat; j++) {
+      const g = found[j]!;
+      repeat = g.rule === f.rule && g.secret === f.secret && g.secretStart < segment.end && segment.start < g.secretEnd;
+    }
+    if (!repeat) found[kept++] = f;
+  }
+  found.length = kept;
+}
+
+/** Adds each undecoded place once, by line and encoding. */
+function addUndecoded(coverage: ScanCoverage, fragment: Fragment, undecoded: Undecoded[]): void {
+  const seen = new Set(coverage.undecoded.map((u) => `${u.line} ${u.encoding}`));
+  for (const u of undecoded) {
+    let index = 0;
+    for (let i = fragment.text.indexOf('\n'); i !== -1 && i < u.offset; i = fragment.text.indexOf('\n', i + 1)) index++;
+    const line = fragment.lineNumbers ? (fragment.lineNumbers[index] ?? index + 1) : index + 1;
+    const key = `${line} ${u.encoding}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    coverage.undecoded.push({ line, encoding: u.encoding });
+  }
 }
 
 function secretGroupOf(rule: Rule, m: RegExpExecArray): number {

@@ -1,20 +1,24 @@
 // The first, cheap pass over raw bytes: which lines could any rule report on? A line is kept when
-// it holds a rule keyword, an encoded-looking run (base64, hex) or a percent escape; every other
-// line is dropped before it is ever decoded to a string. The engine then scans only the kept
-// lines, joined, with their real line numbers. That gives the same findings as scanning the whole
-// text, because a keyword rule's regex only ever runs over the lines holding its keyword hits,
-// and decoding only looks at runs within one line. Two rule kinds need more: a multiline rule
-// (PEM blocks) keeps its window's lines after its keyword's line, and a rule without
-// keywords keeps every line.
+// it holds a rule keyword, an encoded-looking run (base64, hex), a percent escape, an escaped
+// string the decoder would undo, or could be a line of wrapped base64; every other line is
+// dropped before it is ever decoded to a string. The engine then scans only the kept lines,
+// joined, with their real line numbers. That gives the same findings as scanning the whole text,
+// because a keyword rule's regex only ever runs over the lines holding its keyword hits, decoding
+// only looks at runs within one line, and wrapped base64 is joined only across lines adjacent in
+// the file (every line that could belong to such a block is kept). Two rule kinds need more: a
+// multiline rule (PEM blocks) keeps its window's lines after its keyword's line, and a rule
+// without keywords keeps every line.
 //
 // Written by hand over bytes because it touches every byte a push or a history adds: decoding
 // all of them to UTF-16 and running the keyword and run finders over the strings was most of
 // the scanner's time.
 import type { KeywordMatcher } from './aho-corasick.ts';
-import { MIN_BASE64_RUN, RUN_CLASS, runDecodes } from './decode.ts';
+import { escapedRunDecodes, escapesDecode, isStringChar, MAX_ESCAPED_LINE, MIN_BASE64_RUN, RUN_CLASS, runDecodes } from './decode.ts';
 
 const PERCENT = 0x25;
 const EQUALS = 0x3d;
+const BACKSLASH = 0x5c;
+const CR = 0x0d;
 
 export interface PrefilterPlan {
   matcher: KeywordMatcher;
@@ -42,6 +46,8 @@ export class LinePrefilter {
   private readonly anyMultiline: boolean;
   /** Lines still to keep after a multiline keyword's line. */
   private multilineLinesLeft = 0;
+  /** Where escapedAt's look ended. */
+  private escapedUntil = 0;
 
   constructor(plan: PrefilterPlan) {
     const { matcher } = plan;
@@ -85,6 +91,7 @@ export class LinePrefilter {
     let base64Run = 0;
     let lastMark = -1;
     let checkedUntil = start;
+    let escapedUntil = start;
     for (let i = start; i < end; i++) {
       const c = bytes[i]!;
       row = rows[row + classOf[c]!]!;
@@ -95,13 +102,21 @@ export class LinePrefilter {
       const cls = runClass[c]!;
       base64Run = (base64Run + 1) & -(cls & 1);
       lastMark = cls & 8 ? i : lastMark;
-      if ((base64Run >= MIN_BASE64_RUN && i >= checkedUntil && i - lastMark < base64Run) || c === PERCENT) {
+      if ((base64Run >= MIN_BASE64_RUN && i >= checkedUntil && i - lastMark < base64Run) || cls & 16) {
+        if (c === BACKSLASH) {
+          // An escape in text already checked needs no look.
+          if (i < escapedUntil || !isEscape(bytes, i, end)) continue;
+          if (this.escapedAt(bytes, start, i, end)) return this.finishKept(bytes, i + 1, end, row);
+          escapedUntil = this.escapedUntil;
+          continue;
+        }
         const next = this.encodedAt(bytes, i, end, base64Run, checkedUntil);
         if (next < 0) return this.finishKept(bytes, i + 1, end, row);
         checkedUntil = next;
       }
     }
-    return false;
+    // Not kept for itself, but wrapped base64 joins it with its neighbours; no keyword here counts.
+    return end > start && (runClass[bytes[end - 1]!]! & 32) !== 0 && blockLine(bytes, start, end);
   }
 
   /** A keyword ends at i: does it count (token tail), and does it open a multiline window? */
@@ -129,6 +144,24 @@ export class LinePrefilter {
     let withPadding = runEnd;
     while (withPadding < end && withPadding - runEnd < 2 && bytes[withPadding] === EQUALS) withPadding++;
     return runDecodes(bytes.toString('latin1', runStart, withPadding)) ? -1 : runEnd;
+  }
+
+  /**
+   * At i an escape (\u, \x, \/): whether the decoder keeps escaped text here (decode.ts
+   * collectEscapes); sets escapedUntil to the end of what was checked. A line of up to 3 x
+   * MAX_ESCAPED_LINE bytes may be short enough in characters to be unescaped whole: it is decoded
+   * and checked as the decoder checks it. A longer one is longer in characters too (a character
+   * takes at most 3 bytes), so only the run around the escape is decoded.
+   */
+  private escapedAt(bytes: Buffer, start: number, i: number, end: number): boolean {
+    if (end - start <= 3 * MAX_ESCAPED_LINE) {
+      this.escapedUntil = end;
+      return escapesDecode(bytes.toString('utf8', start, end));
+    }
+    let from = i;
+    while (from > start && isStringChar(bytes[from - 1]!)) from--;
+    this.escapedUntil = escapedRunEnd(bytes, i, end);
+    return escapedRunDecodes(bytes.toString('utf8', from, this.escapedUntil));
   }
 
   /** A multiline keyword ends on this line: keep the window's lines after it. */
@@ -169,6 +202,60 @@ function thenMatches(thens: RegExp[], bytes: Buffer, lineStart: number, start: n
   };
   // A UTF-16 unit takes at most 3 bytes, so 1,536 bytes hold 512 characters.
   return test(160) || (end > start + 160 && test(1536));
+}
+
+/** Whether a backslash at i starts an escape the decoder looks for (decode.ts isEscapeAt): \uXXXX, \u{X}, \xXX or \/. */
+function isEscape(bytes: Buffer, i: number, end: number): boolean {
+  const next = i + 1 < end ? bytes[i + 1] : 0;
+  if (next === 0x2f) return true;
+  if (next === 0x78 /* x */) return hexDigits(bytes, i + 2, 2, end);
+  if (next !== 0x75 /* u */) return false;
+  if (bytes[i + 2] !== 0x7b /* { */) return hexDigits(bytes, i + 2, 4, end);
+  let close = i + 3;
+  while (close < end && close < i + 10 && RUN_CLASS[bytes[close]!]! & 4) close++;
+  return close > i + 3 && close < i + 10 && close < end && bytes[close] === 0x7d /* } */;
+}
+
+/** Where the run of an escaped string that goes on from i ends (decode.ts escapedRunEnd): at whitespace or an unescaped quote. */
+function escapedRunEnd(bytes: Buffer, i: number, end: number): number {
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c === BACKSLASH) {
+      if (i + 1 >= end || bytes[i + 1]! <= 32) break;
+      i += 2;
+    } else if (isStringChar(c)) i++;
+    else break;
+  }
+  return Math.min(i, end);
+}
+
+function hexDigits(bytes: Buffer, from: number, count: number, end: number): boolean {
+  if (from + count > end) return false;
+  for (let i = from; i < from + count; i++) if (!(RUN_CLASS[bytes[i]!]! & 4)) return false;
+  return true;
+}
+
+/**
+ * Whether the line could be one of wrapped base64 (decode.ts blockBody, over bytes): base64-alphabet
+ * characters, maybe indented, maybe = padded, maybe ending in a line continuation (\) and a \r.
+ * Looks back from the line's end, so most lines are settled by their last character.
+ */
+function blockLine(bytes: Buffer, start: number, end: number): boolean {
+  let i = end;
+  if (i > start && bytes[i - 1] === CR) i--;
+  if (i > start && bytes[i - 1] === BACKSLASH) i--;
+  while (i > start && isBlank(bytes[i - 1]!)) i--;
+  const bodyEnd = i;
+  while (i > start && bodyEnd - i < 2 && bytes[i - 1] === EQUALS) i--;
+  const alphabetEnd = i;
+  while (i > start && RUN_CLASS[bytes[i - 1]!]! & 1) i--;
+  if (i === alphabetEnd) return false;
+  while (i > start && isBlank(bytes[i - 1]!)) i--;
+  return i === start;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /** How many base64-alphabet characters follow from start (counting stops at enough). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { KeyvVerdictCache, VERDICT_NAMESPACE } from './cache.ts';
 import { defaultRuleConfig, loadRuleConfigFile, type RuleConfig } from './config.ts';
-import { Detector } from './detector.ts';
+import { Detector, ENGINE_VERSION } from './detector.ts';
 import { compileRuleset } from './ruleset.ts';
 import type { ScanProgress, ScanResult } from './result.ts';
 import { Scanner, type ScanLimits } from './scanner.ts';
@@ -27,7 +27,7 @@ export function buildScanner(settings: ScannerSettings): Scanner {
   const ruleset = compileRuleset(settings.ruleConfig.rules, settings.ruleConfig.globalAllowlists);
   const detector = new Detector(ruleset.rules, { globalAllowlists: ruleset.globalAllowlists, maxDecodeDepth: settings.decodeDepth });
   const rulesetId = createHash('sha256')
-    .update(JSON.stringify({ rules: settings.ruleConfig.rules, globals: settings.ruleConfig.globalAllowlists, decode: settings.decodeDepth, max: settings.limits.maxFileBytes }))
+    .update(JSON.stringify({ engine: ENGINE_VERSION, rules: settings.ruleConfig.rules, globals: settings.ruleConfig.globalAllowlists, decode: settings.decodeDepth, max: settings.limits.maxFileBytes }))
     .digest('hex')
     .slice(0, 32);
   // A commit allowlist makes a verdict depend on the commit, not only on the content: no cache then.

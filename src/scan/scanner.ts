@@ -1,10 +1,12 @@
 // The engine as the sources use it: a detector, the limits, and an optional verdict cache.
 import { createHash } from 'node:crypto';
-import type { Detector } from './detector.ts';
+import type { Detector, ScanCoverage } from './detector.ts';
 import type { Finding } from './finding.ts';
 import { toFindings, type FindingContext } from './locate.ts';
 import { keptLines, type LinePrefilter } from './prefilter.ts';
 import { blobViews, type BlobViewLimits, type Unreadable } from './blob-views.ts';
+
+export type { ScanCoverage } from './detector.ts';
 
 export interface ScanLimits {
   /** Largest file (or added content of one file in one commit) that is scanned, in bytes. */
@@ -43,9 +45,12 @@ export class Scanner {
     this.rulesetId = options.rulesetId;
   }
 
-  /** Scans one text: a file, the lines a commit adds to a file, a message. */
-  scanText(text: string, ctx: FindingContext): Finding[] {
-    const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit });
+  /**
+   * Scans one text: a file, the lines a commit adds to a file, a message. With coverage, also
+   * adds to it what could not be scanned (encodings nested deeper than the decode depth).
+   */
+  scanText(text: string, ctx: FindingContext, coverage?: ScanCoverage): Finding[] {
+    const raws = this.detector.scan({ text, path: ctx.file, commit: ctx.commit, lineNumbers: ctx.lineNumbers }, coverage);
     return toFindings(raws, text, ctx);
   }
 
@@ -53,24 +58,25 @@ export class Scanner {
    * Scans a whole text held as bytes (a file, stdin): only the lines the byte prefilter keeps
    * are decoded and scanned, with their real line numbers.
    */
-  scanBytes(bytes: Buffer, ctx: FindingContext): Finding[] {
+  scanBytes(bytes: Buffer, ctx: FindingContext, coverage?: ScanCoverage): Finding[] {
     const kept = keptLines((this.prefilter ??= this.detector.linePrefilter()), bytes);
     if (kept.lineNumbers.length === 0) return [];
-    return this.scanText(kept.text, { ...ctx, lineNumbers: kept.lineNumbers });
+    return this.scanText(kept.text, { ...ctx, lineNumbers: kept.lineNumbers }, coverage);
   }
 
   /**
    * Scans every text blob-views finds in one file's bytes (itself, decoded, archive members,
    * printable strings). A member's findings are placed at "path!/member". The same secret read
-   * twice (as text and as strings) is one finding.
+   * twice (as text and as strings) is one finding. With coverage, also adds to it what could not
+   * be decoded (the line numbers are those of the view).
    */
-  scanBlob(content: Buffer, ctx: FindingContext, limits: BlobViewLimits): { findings: Finding[]; unreadable: Unreadable[] } {
+  scanBlob(content: Buffer, ctx: FindingContext, limits: BlobViewLimits, coverage?: ScanCoverage): { findings: Finding[]; unreadable: Unreadable[] } {
     const { views, unreadable } = blobViews(content, limits);
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const view of views) {
       const file = view.member ? `${ctx.file}!/${view.member}` : ctx.file;
-      for (const f of this.scanBytes(view.bytes, { ...ctx, file })) {
+      for (const f of this.scanBytes(view.bytes, { ...ctx, file }, coverage)) {
         const key = `${f.File}\0${f.RuleID}\0${f.Secret}\0${f.StartLine}`;
         if (seen.has(key)) continue;
         seen.add(key);

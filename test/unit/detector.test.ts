@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeywordMatcher } from '../../src/scan/aho-corasick.ts';
 import { findEncodedSegments } from '../../src/scan/decode.ts';
-import { Detector } from '../../src/scan/detector.ts';
+import { Detector, type ScanCoverage } from '../../src/scan/detector.ts';
+import { createDetector, defaultRuleset } from '../../src/scan/ruleset.ts';
 import { shannonEntropy } from '../../src/scan/entropy.ts';
 import { LineIndex, toFindings } from '../../src/scan/locate.ts';
 import { compileAllowlist, compileRule, RuleError, type RuleSpec } from '../../src/scan/rule.ts';
@@ -135,6 +136,121 @@ describe('Detector', () => {
     assert.throws(() => compileRule({ id: 'empty', description: '', regex: 'a*', keywords: ['a'] }), RuleError);
     assert.throws(() => compileRule({ id: 'bad', description: '', regex: '(', keywords: ['a'] }), /invalid regex/);
     assert.throws(() => compileRule({ id: 'none', description: '' }), /needs a regex or a path/);
+  });
+});
+
+describe('encodings', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const wrap = (s: string, width: number): string[] => s.match(new RegExp(`.{1,${width}}`, 'g'))!;
+  const scan = (text: string, options = {}, lineNumbers?: number[]) => detector([spec], options).scan({ text, path: '', commit: '', lineNumbers });
+  const place = (text: string, f: { start: number; end: number }) => text.slice(f.start, f.end);
+
+  it('decodes unpadded base64 and base64url of any length', () => {
+    for (const payload of [`key: ${TOKEN}`, `key: ${TOKEN}?`, `key: ${TOKEN}??`, `k=${TOKEN}>>?`]) {
+      for (const encoded of [b64(payload).replace(/=+$/, ''), Buffer.from(payload).toString('base64url')]) {
+        const text = `value: ${encoded}`;
+        const [found] = scan(text);
+        assert.equal(found?.secret, TOKEN, encoded);
+        assert.equal(place(text, found!), encoded);
+      }
+    }
+  });
+
+  it('undoes \\u, \\u{}, \\x and \\/ escapes in strings, with the name next to the value', () => {
+    const u = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const x = (s: string) => [...s].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    for (const text of [`{"key": "${u(TOKEN)}"}`, `const k = '${x(TOKEN)}';`, `k = "\\u{74}${TOKEN.slice(1)}"`, `{"url": "https:\\/\\/h.example\\/${u(TOKEN.slice(0, 5))}${TOKEN.slice(5)}"}`]) {
+      const [found] = scan(text);
+      assert.equal(found?.secret, TOKEN, text);
+      assert.deepEqual(found!.decodedFrom, ['escape']);
+    }
+    const generic = createDetector(defaultRuleset());
+    const password = `{"db_password": "${u('Zq8vLm2xKp4Wn7')}"}`;
+    assert.deepEqual(generic.scan({ text: password, path: 'a.json', commit: '' }).map((f) => [f.rule.id, f.secret]), [['generic-password', 'Zq8vLm2xKp4Wn7']]);
+  });
+
+  it('undoes escapes in a long line only in the string that holds them', () => {
+    const line = `${'var a=1;'.repeat(700)}x="${'\\u0074'}${TOKEN.slice(1)}";${'var b=2;'.repeat(10)}`;
+    const [found] = scan(line);
+    assert.equal(place(line, found!), `\\u0074${TOKEN.slice(1)}`);
+  });
+
+  it('keeps only escaped text that decodes to text', () => {
+    const cyrillic = [...'ключ доступа к серверу'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    assert.deepEqual(findEncodedSegments(`label = "${cyrillic}"`), []);
+    assert.deepEqual(findEncodedSegments('msg = "line one\\nline two\\t\\"quoted\\""'), [], 'no \\u, \\x or \\/: nothing is hidden');
+  });
+
+  it('reports a secret once when it is also seen undecoded', () => {
+    const url = `{"remote": "https:\\/\\/h.example\\/${TOKEN}"}`;
+    assert.equal(scan(url).length, 1);
+  });
+
+  it('joins base64 wrapped at any width, so a secret split by the wrap is found, at the block', () => {
+    const payload = `# generated\nservice:\n  token: ${TOKEN}\n  region: eu-west-1\n`;
+    for (const width of [50, 61, 64, 76, 7]) {
+      const lines = wrap(b64(payload), width);
+      assert.ok(lines.some((l, i) => i > 0 && !Buffer.from(l, 'base64').toString('latin1').includes(TOKEN)));
+      for (const [indent, end] of [['', ''], ['    ', ''], ['\t', ''], ['  ', ' \\'], ['', '\r']] as const) {
+        const block = lines.map((l) => indent + l + end).join('\n');
+        const text = `apiVersion: v1\ndata: |\n${block}\nkind: Secret`;
+        const found = scan(text);
+        assert.equal(found.length, 1, `width ${width}, ${JSON.stringify(indent + end)}`);
+        assert.deepEqual(found[0]!.decodedFrom, ['base64']);
+        assert.equal(place(text, found[0]!), block.trimStart().replace(/ \\$|\r$/, ''));
+      }
+    }
+  });
+
+  it('finds wrapped base64 next to a word or a marker line', () => {
+    const lines = wrap(b64(`token: ${TOKEN} and some more text to make it longer`), 61);
+    for (const text of [['fi', ...lines].join('\n'), ['EOF', ...lines, 'EOF'].join('\n'), ['-----', ...lines, '-----'].join('\r\n')]) {
+      assert.equal(scan(text).length, 1, JSON.stringify(text));
+    }
+  });
+
+  it('joins wrapped lines only where they are adjacent in the file', () => {
+    // Lines of 40 characters decode alone, but the token's bytes (40 to 64) span lines 2 and 3.
+    const lines = wrap(b64(`# ${'x'.repeat(30)} token: ${TOKEN}`), 40);
+    const text = lines.join('\n');
+    assert.equal(scan(text, {}, lines.map((_, i) => 10 + i)).length, 1);
+    assert.equal(scan(text, {}, lines.map((_, i) => 10 + 2 * i)).length, 0, 'lines 10 and 12 are not one block');
+  });
+
+  it('reports a secret once when a line of wrapped base64 reveals it as well as the block', () => {
+    const lines = wrap(b64(`token: ${TOKEN} ${'and more text '.repeat(4)}`), 64);
+    const found = scan(lines.join('\n'));
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.end - found[0]!.start, lines.join('\n').length);
+  });
+});
+
+describe('coverage: content encoded deeper than the decode depth', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const hex = (s: string): string => Buffer.from(s).toString('hex');
+  const covered = (text: string, depth: number, lineNumbers?: number[]) => {
+    const coverage: ScanCoverage = { undecoded: [] };
+    const found = detector([spec], { maxDecodeDepth: depth }).scan({ text, path: '', commit: '', lineNumbers }, coverage);
+    return { found: found.map((f) => f.secret), undecoded: coverage.undecoded };
+  };
+
+  it('is reported as undecoded, at the line of the outer encoding, not as clean', () => {
+    const text = `kind: Secret\nvalue: ${b64(b64(hex(`token ${TOKEN}`)))}\n`;
+    assert.deepEqual(covered(text, 2), { found: [], undecoded: [{ line: 2, encoding: 'base64>base64>hex' }] });
+    assert.deepEqual(covered(text, 3), { found: [TOKEN], undecoded: [] });
+    assert.deepEqual(covered(text, 1), { found: [], undecoded: [{ line: 2, encoding: 'base64>base64' }] });
+    assert.deepEqual(covered(text, 2, [7, 41]).undecoded, [{ line: 41, encoding: 'base64>base64>hex' }], 'in file line numbers');
+  });
+
+  it('is not reported for encodings within the depth, or text that only decodes to bytes', () => {
+    assert.deepEqual(covered(`v: ${b64(b64(`token ${TOKEN}`))}`, 2), { found: [TOKEN], undecoded: [] });
+    const bytes = Buffer.from([0xff, 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    assert.deepEqual(covered(`v: ${b64(bytes.toString('base64'))}`, 1).undecoded, []);
+  });
+
+  it('leaves a scan without a coverage argument as it was', () => {
+    const text = `v: ${b64(b64(hex(`token ${TOKEN}`)))}`;
+    assert.deepEqual(detector([spec]).scan({ text, path: '', commit: '' }), []);
   });
 });
 

@@ -3,12 +3,14 @@
 // (Scanner.scanText, as commit messages are scanned). Every built-in rule's true and false
 // samples, and the secrets the true ones hold, are put in the places secrets are written: after
 // other keys on the line or before them, in each assignment syntax, in a URL query, as a YAML
-// list item, before a comment, indented by a tab, after non-ASCII text, with CRLF line ends.
+// list item, before a comment, indented by a tab, after non-ASCII text, with CRLF line ends; and
+// encoded: unpadded base64, base64url, base64 wrapped at several widths, \u-escaped, nested two
+// deep (found) and three deep (reported as undecoded, the same way by both).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultRuleSpecs } from '../../src/scan/rules/index.ts';
 import { createDetector, defaultRuleset } from '../../src/scan/ruleset.ts';
-import { Scanner } from '../../src/scan/scanner.ts';
+import { Scanner, type ScanCoverage } from '../../src/scan/scanner.ts';
 import type { Finding } from '../../src/scan/finding.ts';
 
 const scanner = new Scanner({ detector: createDetector(defaultRuleset()), rulesetId: 'test' });
@@ -18,11 +20,15 @@ function view(f: Finding): string {
   return [f.RuleID, f.StartLine, f.StartColumn, f.EndLine, f.EndColumn, f.Secret].join(' | ');
 }
 
-/** Asserts both scans agree on text; returns the findings. */
-function assertSame(text: string, why: string): string[] {
-  const whole = scanner.scanText(text, CTX).map(view).sort();
-  const kept = scanner.scanBytes(Buffer.from(text, 'utf8'), CTX).map(view).sort();
+/** Asserts both scans agree on text, findings and what went undecoded; returns the findings. */
+function assertSame(text: string, why: string, undecoded: string[] = []): string[] {
+  const wholeCoverage: ScanCoverage = { undecoded: [] };
+  const keptCoverage: ScanCoverage = { undecoded: [] };
+  const whole = scanner.scanText(text, CTX, wholeCoverage).map(view).sort();
+  const kept = scanner.scanBytes(Buffer.from(text, 'utf8'), CTX, keptCoverage).map(view).sort();
   assert.deepEqual(kept, whole, `prefiltered scan differs (${why}) for:\n${JSON.stringify(text.slice(0, 600))}`);
+  assert.deepEqual(keptCoverage, wholeCoverage, `prefiltered scan sees other undecoded content (${why}) in:\n${JSON.stringify(text.slice(0, 600))}`);
+  undecoded.push(...wholeCoverage.undecoded.map((u) => `${u.line} ${u.encoding}`));
   return whole;
 }
 
@@ -43,6 +49,22 @@ const SAMPLE_PLACES: Array<[string, (s: string) => string]> = [
   ['tab-indented', (s) => `\t\t${s}`],
   ['after non-ASCII text', (s) => `параметр «конфигурация» — ${s}`],
   ['before a comment', (s) => `${s}  # rotated 2024-05-01`],
+];
+
+const base64 = (s: string): string => Buffer.from(s).toString('base64');
+const wrap = (s: string, width: number, indent: string): string => s.match(new RegExp(`.{1,${width}}`, 'g'))!.map((l) => indent + l).join('\n');
+/** Every character as \uXXXX (JSON), or every third one. */
+const uEscape = (s: string, every = 1): string => [...s].map((c, i) => (i % every ? c : [...c].map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''))).join('');
+
+/** Encoded forms of a sample, each with the encodings a finding in it reports. */
+const ENCODED: Array<[string, (s: string) => string, string[]]> = [
+  ['unpadded base64', (s) => `value: ${base64(s).replace(/=+$/, '')}`, ['base64']],
+  ['base64url', (s) => `value=${Buffer.from(s).toString('base64url')}`, ['base64']],
+  ...[50, 61, 64, 76].map((w): [string, (s: string) => string, string[]] => [`base64 wrapped at ${w}`, (s) => `data: |\n${wrap(base64(s), w, '  ')}\nkind: Secret`, ['base64']]),
+  ['base64 wrapped at 61, CRLF', (s) => `-----\r\n${wrap(base64(s), 61, '').replace(/\n/g, '\r\n')}\r\n-----`, ['base64']],
+  ['\\u-escaped JSON', (s) => `{"value": "${uEscape(s)}"}`, ['escape']],
+  ['partly \\u-escaped JSON', (s) => `  "value": "${uEscape(s, 3)}",`, ['escape']],
+  ['base64 of base64', (s) => `value: ${base64(base64(s))}`, ['base64', 'base64']],
 ];
 
 /** Key names the secret is assigned to: a neutral one and the generic rules' names. */
@@ -91,6 +113,55 @@ describe('prefilter differential: scanBytes reports what scanText reports', () =
       }
     }
     assert.ok(secrets.length > 500 && found > secrets.length * 10, `${secrets.length} secrets, ${found} findings`);
+  });
+
+  it('on every sample in each encoded form, and finds what the plain sample holds', () => {
+    let missed = 0;
+    let expected = 0;
+    for (const sample of samples) {
+      const plain = new Set(scanner.scanText(sample, CTX).map((f) => f.RuleID));
+      for (const [why, encode, encodings] of ENCODED) {
+        const text = encode(sample);
+        const found = scanner.scanText(text, CTX).filter((f) => f.Tags.includes(`decode-depth:${encodings.length}`));
+        assertSame(text, why);
+        expected += plain.size;
+        missed += [...plain].filter((id) => !found.some((f) => f.RuleID === id)).length;
+      }
+    }
+    // A few samples are encoded already (a key inside base64) or span lines that a \\u-escaped
+    // JSON string does not.
+    assert.ok(expected > 5000 && missed / expected < 0.01, `${missed} of ${expected} findings missed in encoded samples`);
+  });
+
+  it('reports a sample nested three deep as undecoded, the same way in both', () => {
+    let reported = 0;
+    for (const sample of samples.filter((s) => s.length >= 16)) {
+      const undecoded: string[] = [];
+      const text = `kind: Secret\nvalue: ${base64(base64(Buffer.from(sample).toString('hex')))}\n`;
+      assert.deepEqual(assertSame(text, 'nested three deep', undecoded), [], 'nothing is found below the decode depth');
+      if (undecoded.includes('2 base64>base64>hex')) reported++;
+    }
+    assert.ok(reported > samples.length * 0.9, `${reported} samples reported undecoded`);
+  });
+
+  it('on random mixes of wrapped base64, escapes and lines that look like them', () => {
+    const next = random(23);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const lookalikes = ['else', 'fi', 'EOF', '--', '-----', 'true', '  done', '\tx1', 'Zg==', 'QUJD=', 'ключ', '}', '', '  \\', 'a\\u0041\\x42'];
+    for (let round = 0; round < 400; round++) {
+      const lines: string[] = [];
+      while (lines.length < 40) {
+        const r = next();
+        if (r < 0.3) {
+          const indent = pick(['', '  ', '\t']);
+          const end = pick(['', '', '\r', ' \\']);
+          lines.push(...wrap(base64(pick(samples)), 1 + Math.floor(next() * 80), indent).split('\n').map((l) => l + end));
+        } else if (r < 0.4) lines.push(pick(ENCODED)[1](pick(samples)));
+        else if (r < 0.8) lines.push(pick(lookalikes));
+        else lines.push(pick(samples));
+      }
+      assertSame(lines.join('\n'), `round ${round}`);
+    }
   });
 
   it('on samples among other lines, with CRLF line ends', () => {

@@ -112,6 +112,24 @@ describe('line prefilter', () => {
     assert.equal(kept('auth_token = "' + 'Zq8vLm2xKp4Wn7Rt5Yu1"'), true);
   });
 
+  it('keeps every line that wrapped base64 could be made of, since a block is joined across them', () => {
+    const kept = (text: string) => keptLines(scanner.detector.linePrefilter(), Buffer.from(text)).lineNumbers;
+    const block = ['  QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk', '  ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx \\', '  Mjm=\r', 'fi'];
+    assert.deepEqual(kept([...ORDINARY.slice(0, 3), ...block, ...ORDINARY.slice(3)].join('\n')), [4, 5, 6, 7]);
+    assert.deepEqual(kept('return x;\n}\nif (a) {\n  b = "c";'), []);
+  });
+
+  it('keeps a line with \\u, \\x or \\/ escapes only where unescaping gives text', () => {
+    const kept = (line: string) => keptLines(scanner.detector.linePrefilter(), Buffer.from(line)).lineNumbers.length === 1;
+    const escape = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    assert.equal(kept(`{"v": "${escape('ghp' + '_notasecretbutsomethinglong')}"}`), true);
+    assert.equal(kept(`{"label": "${escape('ключ доступа к серверу')}"}`), false);
+    assert.equal(kept('print("one\\ntwo\\tthree")'), false);
+    const long = `${'var a=1;'.repeat(2000)}s="${escape('ключ доступа')}";t="\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48";`;
+    assert.equal(kept(long), true, 'in a long line, the run that decodes');
+    assert.equal(kept(long.replace(/\\x4/g, '\\xf')), false);
+  });
+
   it('keeps every line when a rule has no keywords', () => {
     const rule: RuleSpec = { id: 'anything-long', description: 'x', regex: String.raw`\bzz[a-z]{6}\b` };
     const s = new Scanner({ detector: new Detector([compileRule(rule)]), rulesetId: 'x' });
