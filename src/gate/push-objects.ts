@@ -11,7 +11,7 @@ import { gateGitEnv } from '../git/safe-env.ts';
 import { blobViews, type BlobViewLimits } from '../scan/blob-views.ts';
 import { fingerprint, type Finding } from '../scan/finding.ts';
 import { emptyStats, type ScanResult } from '../scan/result.ts';
-import type { Scanner } from '../scan/scanner.ts';
+import type { Scanner, ScanCoverage } from '../scan/scanner.ts';
 import { isZeroOid, type RefUpdate } from './ref-updates.ts';
 
 export interface PushObjectsOptions {
@@ -113,11 +113,16 @@ async function scanBlob(scanner: Scanner, oid: string, content: Buffer, name: st
     result.stats.cacheHits++;
     return [];
   }
-  const { findings, unreadable } = scanner.scanBlob(content, { file: name, commit: '' }, limits);
+  const coverage: ScanCoverage = { undecoded: [] };
+  const { findings, unreadable } = scanner.scanBlob(content, { file: name, commit: '' }, limits, coverage);
   for (const u of unreadable) {
     result.notScanned.push({ path: u.member ? `${name}!/${u.member}` : name, commit: '', reason: `blob ${oid.slice(0, 12)}: ${u.reason}` });
   }
-  if (key && findings.length === 0 && unreadable.length === 0) await scanner.cache!.markClean(key);
+  // What is still encoded past scan.decode_depth was not read: unscanned, not clean.
+  for (const u of coverage.undecoded) {
+    result.notScanned.push({ path: name, commit: '', reason: `blob ${oid.slice(0, 12)} line ${u.line}: encoded deeper than scan.decode_depth (${u.encoding})` });
+  }
+  if (key && findings.length === 0 && unreadable.length === 0 && coverage.undecoded.length === 0) await scanner.cache!.markClean(key);
   return findings;
 }
 

@@ -256,12 +256,49 @@ describe('the gate reads everything a push carries (attacks through git daemon)'
     });
   });
 
-  describe('rules', () => {
+  describe('rules and encodings', () => {
     it('a Dropbox sl.u. token in a file, as in a commit message', () => {
       const client = gate.clone('dropbox');
       const token = PLANT.dropbox('file');
       client.commit('dropbox', { 'sync/config.py': `DROPBOX_TOKEN = "${token}"\n` });
       assertRefused(gate, gate.push(client, 'origin', 'main'), token, /dropbox-short-lived-token .*sync\/config\.py:1/);
+    });
+
+    it('unpadded base64, base64url, base64 wrapped at 61 columns, and JSON \\u escapes', () => {
+      const client = gate.clone('encodings');
+      const [unpadded, url, wrapped, escaped] = ['unpadded', 'url', 'wrapped', 'escaped'].map((s) => PLANT.github(`enc-${s}`)) as [string, string, string, string];
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      // 55 bytes: 74 base64 characters once the padding is dropped, not a whole number of 4-groups.
+      const unpaddedText = b64(`export  TOKEN=${unpadded}\n`).replace(/=+$/, '');
+      assert.notEqual(unpaddedText.length % 4, 0);
+      const urlText = Buffer.from(`{"token":"${url}"}??>>`).toString('base64url');
+      const wrappedText = b64(`# deploy settings\nGITHUB_TOKEN=${wrapped}\nREGION=eu-west-1\n`).match(/.{1,61}/g)!.join('\n');
+      const escapedText = [...`ghp_${escaped.slice(4)}`].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+      client.commit('encoded', {
+        'deploy/a.txt': `data: ${unpaddedText}\n`,
+        'deploy/b.txt': `blob=${urlText}\n`,
+        'deploy/c.txt': `${wrappedText}\n`,
+        'deploy/d.json': `{"token": "${escapedText}"}\n`,
+      });
+      const result = gate.push(client, 'origin', 'main');
+      for (const planted of [unpaddedText, urlText, escapedText]) assertRefused(gate, result, planted);
+      for (const secret of [unpadded, url, wrapped, escaped]) assert.equal(gate.upstreamHolds(secret), false);
+      assert.match(result.output, /deploy\/a\.txt:1/);
+      assert.match(result.output, /deploy\/b\.txt:1/);
+      assert.match(result.output, /deploy\/c\.txt:1/);
+      assert.match(result.output, /deploy\/d\.json:1/);
+    });
+
+    it('encodings nested deeper than decode_depth cannot be read, so the push is refused', () => {
+      const client = gate.clone('nested');
+      const secret = PLANT.github('nested-three');
+      const three = Buffer.from(Buffer.from(Buffer.from(`token=${secret}`).toString('hex')).toString('base64')).toString('base64');
+      client.commit('nested', { 'blob.txt': `payload: ${three}\n` });
+      const result = gate.push(client, 'origin', 'main');
+      assert.notEqual(result.code, 0);
+      assert.match(result.output, /push REJECTED/);
+      assert.match(result.output, /blob\.txt/);
+      assert.equal(gate.upstreamHolds(three), false);
     });
   });
 
