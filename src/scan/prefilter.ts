@@ -79,7 +79,7 @@ export class LinePrefilter {
       this.multilineLinesLeft--;
       return this.finishKept(bytes, start, end, 0);
     }
-    // The loop holds only the per-byte work; rare events (a keyword, a long run, a "%") go to methods of their own.
+    // The loop holds only the per-byte work; rare events (a keyword, a long run, a "%" or "\") go to methods of their own.
     const classOf = this.classOf;
     const rows = this.markedRows;
     const runClass = RUN_CLASS;
