@@ -39,6 +39,7 @@ export async function scanPushedObjects(scanner: Scanner, options: PushObjectsOp
   if (tips.length === 0) return done(result, started);
 
   const objects = ObjectStream.newObjects(options.gitDir, env, tips, scanner.limits.maxFileBytes);
+  /** The path rev-list reached each new blob by. */
   const names = new Map<string, string>();
   const commitInfo = new Map<string, CommitInfo>();
   const blobs = new Set<string>();
@@ -49,10 +50,10 @@ export async function scanPushedObjects(scanner: Scanner, options: PushObjectsOp
   try {
     for await (const object of objects) {
       const name = object.rest;
-      names.set(object.oid, name);
       result.stats.bytes += object.size;
       if (object.type === 'blob') {
         blobs.add(object.oid);
+        names.set(object.oid, name);
         result.stats.files++;
         if (!object.content) {
           result.notScanned.push({ path: name, commit: '', reason: `blob ${object.oid.slice(0, 12)} is ${object.size} bytes, over the scan limit of ${scanner.limits.maxFileBytes}` });

@@ -1,5 +1,7 @@
 // The lines git feeds a pre-receive hook: "<old> <new> <ref>" per updated ref.
-export const ZERO_OID = /^0+$/;
+import { isZeroOid } from '../git/oid.ts';
+
+export { isZeroOid, ZERO_OID } from '../git/oid.ts';
 
 export interface RefUpdate {
   oldOid: string;
@@ -8,10 +10,6 @@ export interface RefUpdate {
 }
 
 export class RefUpdateError extends Error {}
-
-export function isZeroOid(oid: string): boolean {
-  return ZERO_OID.test(oid);
-}
 
 export function parseRefUpdates(text: string): RefUpdate[] {
   const updates: RefUpdate[] = [];

@@ -4,6 +4,7 @@
 // secret a push adds from one its pre-image already had. Read with -z, by position: a path is
 // whatever bytes git wrote, and can never pose as a record.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { isFullOid, isZeroOid } from './oid.ts';
 
 export interface BlobIntroduction {
   commit: string;
@@ -13,7 +14,6 @@ export interface BlobIntroduction {
 }
 
 const MARKER = 'gatehouse-commit ';
-const ZERO = /^0+$/;
 const GITLINK = '160000';
 
 export function introductionArguments(): string[] {
@@ -23,7 +23,7 @@ export function introductionArguments(): string[] {
 /** For every new commit's changed paths: which blob came in there, from which pre-images. */
 export async function readIntroductions(repo: string, env: NodeJS.ProcessEnv, commits: readonly string[]): Promise<Map<string, BlobIntroduction[]>> {
   if (commits.length === 0) return new Map();
-  for (const c of commits) if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(c)) throw new Error(`not a commit id: ${c.slice(0, 80)}`);
+  for (const c of commits) if (!isFullOid(c)) throw new Error(`not a commit id: ${c.slice(0, 80)}`);
   const child = spawn('git', introductionArguments(), { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.on('error', () => {});
   child.stdin.end(`${commits.join('\n')}\n`);
@@ -94,7 +94,7 @@ export class RawRecordParser {
     if (text === '') return;
     if (text.startsWith(MARKER)) {
       const oid = text.slice(MARKER.length);
-      if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) throw new Error(`unexpected git log --raw output: ${text.slice(0, 80)}`);
+      if (!isFullOid(oid)) throw new Error(`unexpected git log --raw output: ${text.slice(0, 80)}`);
       this.commit = oid;
       return;
     }
@@ -115,8 +115,8 @@ export class RawRecordParser {
     const oids = fields.slice(parents + 1, 2 * (parents + 1));
     const status = fields[2 * (parents + 1)]!;
     const blob = oids[parents]!;
-    const preimages = oids.slice(0, parents).filter((oid, i) => !ZERO.test(oid) && modes[i] !== GITLINK);
-    this.pending = { blob, preimages, gitlink: modes[parents] === GITLINK || ZERO.test(blob) };
+    const preimages = oids.slice(0, parents).filter((oid, i) => !isZeroOid(oid) && modes[i] !== GITLINK);
+    this.pending = { blob, preimages, gitlink: modes[parents] === GITLINK || isZeroOid(blob) };
     this.expect = parents === 1 && /^[RC]/.test(status) ? 'renameSource' : 'path';
   }
 

@@ -5,6 +5,7 @@
 // process start from Node (the costly kind: Node is large to fork), and listing and reading
 // overlap.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { isFullOid } from './oid.ts';
 
 export interface StreamedObject {
   oid: string;
@@ -30,7 +31,7 @@ export class ObjectStream implements AsyncIterable<StreamedObject> {
 
   /** The objects reachable from tips and from no ref of the repository, as `rev-list --objects` lists them. */
   static newObjects(repo: string, env: NodeJS.ProcessEnv, tips: readonly string[], maxBytes: number): ObjectStream {
-    for (const tip of tips) if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(tip)) throw new Error(`not an object id: ${tip.slice(0, 80)}`);
+    for (const tip of tips) if (!isFullOid(tip)) throw new Error(`not an object id: ${tip.slice(0, 80)}`);
     return new ObjectStream(repo, env, maxBytes, `{ ${PIPELINE}`, `${tips.join('\n')}\n`);
   }
 

@@ -5,6 +5,7 @@
 // a header and hide the lines after it. Anything unexpected is an error, never a silent skip
 // (a caller that asks to go on is told what was skipped: see onFormatError).
 import { unquoteGitPath } from './quote.ts';
+import { FULL_OID } from './oid.ts';
 
 export const COMMIT_MARKER = 'gatehouse-commit ';
 
@@ -60,7 +61,6 @@ export interface SkippedOutput {
 type State = 'between' | 'header' | 'hunk' | 'skip';
 
 const HUNK_2WAY = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 export class PatchParser {
   private state: State = 'between';
@@ -142,7 +142,7 @@ export class PatchParser {
     this.flushFile();
     this.commitOid = '';
     const [oid, ...parents] = text.slice(COMMIT_MARKER.length).trim().split(' ').filter(Boolean);
-    if (!oid || !OID.test(oid) || !parents.every((p) => OID.test(p))) throw new PatchFormatError(`bad commit line ${text.slice(0, 120)}`);
+    if (!oid || !FULL_OID.test(oid) || !parents.every((p) => FULL_OID.test(p))) throw new PatchFormatError(`bad commit line ${text.slice(0, 120)}`);
     this.commitOid = oid;
     this.state = 'between';
     this.handlers.commit(oid, parents);

@@ -9,6 +9,7 @@ import { bufferedGit } from '../../git/buffered-output.ts';
 import { LineSplitter } from '../../git/line-reader.ts';
 import { runGit } from '../../git/run.ts';
 import { gateGitEnv } from '../../git/safe-env.ts';
+import { isZeroOid } from '../../git/oid.ts';
 import { COMMIT_MARKER, PatchParser, type FileChange } from '../../git/patch-parser.ts';
 import { fingerprint, type Finding } from '../finding.ts';
 import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
@@ -162,7 +163,7 @@ interface BlobSource {
  */
 async function scanBinaryChange(change: FileChange, scanner: Scanner, result: ScanResult, objects: BlobSource): Promise<Finding[]> {
   const [before, after] = change.blobs.split('..');
-  if (!after || /^0+$/.test(after)) {
+  if (!after || isZeroOid(after)) {
     result.stats.binarySkipped++;
     return [];
   }
@@ -189,7 +190,7 @@ async function scanBinaryChange(change: FileChange, scanner: Scanner, result: Sc
   }
   const known = new Set<string>();
   for (const pre of (before ?? '').split(',')) {
-    if (!pre || /^0+$/.test(pre)) continue;
+    if (!pre || isZeroOid(pre)) continue;
     for (const f of (await secretsIn(pre))?.found ?? []) known.add(f.Secret);
   }
   return scanned.found.filter((f) => !known.has(f.Secret));
