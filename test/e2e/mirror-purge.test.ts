@@ -26,6 +26,15 @@ describe('a purge upstream purges the mirror', () => {
   let mirror: TestRepo;
   let url: string;
   const cleanups: Array<() => void> = [];
+  let daemonLog = '';
+  const logWaiters: Array<() => void> = [];
+  /** Resolves once the daemon's log holds `text`; the log line can trail the client's exit. */
+  const daemonLogged = async (text: string, from: number) => {
+    while (!daemonLog.includes(text, from)) {
+      if (daemon.exitCode !== null) assert.fail(`the daemon exited before logging ${text}`);
+      await new Promise<void>((resolve) => logWaiters.push(resolve));
+    }
+  };
 
   before(async () => {
     assertBuilt();
@@ -42,7 +51,12 @@ describe('a purge upstream purges the mirror', () => {
     mirror = TestRepo.open(join(root, 'state/gatehouse/mirrors/app.git'));
     port = await freePort();
     url = `git://127.0.0.1:${port}/app.git`;
-    daemon = spawn(BINARY, ['daemon', '--port', String(port), '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // At info level the daemon folds git daemon's own stderr into its log: upload-pack's refusals.
+    daemon = spawn(BINARY, ['daemon', '--port', String(port), '--log-level', 'info'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    daemon.stderr!.on('data', (chunk: Buffer) => {
+      daemonLog += chunk.toString();
+      for (const waiter of logWaiters.splice(0)) waiter();
+    });
     await waitForPort(port);
   });
 
@@ -64,7 +78,7 @@ describe('a purge upstream purges the mirror', () => {
     new TestRepo(dir);
     if (anyWant) mirror.git('config', 'uploadpack.allowAnySHA1InWant', 'true');
     try {
-      return await git(dir, '-c', `protocol.version=${protocol}`, 'fetch', '--no-tags', url, oid);
+      return { dir, ...(await git(dir, '-c', `protocol.version=${protocol}`, 'fetch', '--no-tags', url, oid)) };
     } finally {
       if (anyWant) mirror.git('config', '--unset', 'uploadpack.allowAnySHA1InWant');
     }
@@ -109,10 +123,20 @@ describe('a purge upstream purges the mirror', () => {
     for (const oid of leaked) {
       assert.equal(objectIn(mirror, oid), false, `${oid} is gone from the mirror`);
       for (const [protocol, anyWant] of [[2, false], [0, false], [0, true]] as const) {
+        const logFrom = daemonLog.length;
         const result = await fetchById(oid, protocol, anyWant);
         assert.notEqual(result.code, 0, `v${protocol}${anyWant ? ' (any want allowed)' : ''} must not serve ${oid}`);
-        // The server's refusal; a v0 client does not even ask for an object the server did not advertise.
-        assert.match(result.stderr, anyWant || protocol === 2 ? /not our ref/ : /unadvertised object/);
+        assert.equal(objectIn(TestRepo.open(result.dir), oid), false, `the fetch left no copy of ${oid}`);
+        if (!anyWant && protocol === 0) {
+          // A v0 client does not even ask for an object the server did not advertise.
+          assert.match(result.stderr, /unadvertised object/);
+          continue;
+        }
+        // The server refuses. Its ERR packet usually reaches the client, but upload-pack exits
+        // with the rest of the request unread, so the client's socket may be reset first; the
+        // daemon's log holds the refusal either way.
+        if (!/not our ref/.test(result.stderr)) assert.match(result.stderr, /Connection reset by peer/);
+        await daemonLogged(`not our ref ${oid}`, logFrom);
       }
     }
 
