@@ -94,7 +94,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
         let failed = 0;
         try {
           for (const m of mirrors) {
-            const outcome = await refreshMirror(m, store, env, { freshnessMs: 0, fetchTimeoutMs: loaded.config.gate.fetch_timeout_seconds * 1000, waitMs: loaded.config.gate.fetch_timeout_seconds * 1000 });
+            const outcome = await refreshMirror(m, store, env, { freshnessMs: 0, fetchTimeoutMs: loaded.config.gate.fetch_timeout_seconds * 1000, waitMs: loaded.config.gate.fetch_timeout_seconds * 1000, leaseMs: loaded.config.gate.lock_lease_seconds * 1000 });
             if (outcome.kind === 'failed') {
               failed++;
               ctx.io.stderr.write(`${m.name}: ${ctx.err.red('failed')}: ${outcome.error}\n`);

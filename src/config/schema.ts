@@ -192,6 +192,11 @@ function buildSchema() {
         /** When the upstream cannot be reached, serve a mirror refreshed this recently anyway; 0 refuses. */
         serve_stale_for_seconds: z.number().min(0).default(0),
         fetch_timeout_seconds: z.number().positive().default(120),
+        /**
+         * A mirror's refresh lock is a lease of this long, renewed every third of it while the
+         * refresh runs: a refresh killed mid-fetch blocks the mirror's clones for at most this long.
+         */
+        lock_lease_seconds: z.number().positive().default(10),
         /** git daemon: listen address and port. */
         listen: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(9418),

@@ -52,6 +52,7 @@ export async function decideAccess(request: AccessRequest, loaded: LoadedConfig,
     freshnessMs: gate.freshness_seconds * 1000,
     fetchTimeoutMs: gate.fetch_timeout_seconds * 1000,
     waitMs: gate.fetch_timeout_seconds * 1000 + 5_000,
+    leaseMs: gate.lock_lease_seconds * 1000,
   });
   if (outcome.kind === 'fetched' && (outcome.purged > 0 || outcome.repaired.length > 0)) {
     log.warn('mirror refreshed: purged objects the upstream no longer has, or refs a push left broken', { mirror: mirror.name, purgedObjects: outcome.purged, repairedRefs: outcome.repaired });

@@ -1,7 +1,9 @@
 // Refreshing a mirror from its upstream: `fetch --prune` of every ref and HEAD's symref, with
 // the gate's credentials, then purging the objects the fetch left unreachable (purge.ts).
 // Concurrent refreshes of one mirror share a single fetch through a lock in the store; a refresh
-// younger than the freshness window is reused.
+// younger than the freshness window is reused. The lock is a short lease renewed while the
+// refresh runs (store/lease.ts), so a refresh killed mid-fetch frees the mirror within one lease,
+// and its writes are fenced (refresh-fence.ts), so what it left running cannot write after that.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGit } from '../git/run.ts';
@@ -9,7 +11,9 @@ import { gateGitEnv } from '../git/safe-env.ts';
 import type { Store } from '../store/factory.ts';
 import { errorMessage } from '../errors.ts';
 import { redactText } from '../log/redact.ts';
+import { holdLease, type Lease } from '../store/lease.ts';
 import type { MirrorSettings } from './mirror-settings.ts';
+import { fencedFetch, fenceIsCurrent, raiseFence } from './refresh-fence.ts';
 import { purgeUnreachable, readRefs, recordRefs, rememberOrphans, repairPushedRefs, type MirrorGit, type Refs } from './purge.ts';
 import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
 
@@ -28,10 +32,12 @@ export interface RefreshOptions {
   fetchTimeoutMs: number;
   /** How long a waiter waits for another process's refresh before giving up. */
   waitMs: number;
+  /** The refresh lock's lease: renewed every third of it while the refresh runs; a dead holder's lock frees after it. */
+  leaseMs: number;
   now?: () => number;
 }
 
-/** Repacking a large mirror takes longer than a fetch; the lock is extended to cover it. */
+/** Repacking a large mirror takes longer than a fetch. */
 const PURGE_TIMEOUT_MS = 15 * 60_000;
 
 export type RefreshOutcome =
@@ -54,8 +60,9 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
   const current = await readStatus(store, mirror.name);
   if (current.lastFetchAt !== null && asked - current.lastFetchAt < options.freshnessMs) return { kind: 'fresh', ageMs: asked - current.lastFetchAt };
 
-  const lock = await store.locks.acquire(`refresh:${mirror.name}`, { ttlMs: options.fetchTimeoutMs + 30_000, waitMs: options.waitMs, retryMs: 20 });
+  const lock = await store.locks.acquire(`refresh:${mirror.name}`, { ttlMs: options.leaseMs, waitMs: options.waitMs, retryMs: 20 });
   if (!lock) return { kind: 'failed', error: 'another refresh of this mirror is taking too long', lastFetchAt: current.lastFetchAt };
+  const lease = holdLease(lock, options.leaseMs);
   try {
     // Whoever held the lock before us may have fetched after we asked: then their fetch is ours.
     const status = await readStatus(store, mirror.name);
@@ -64,19 +71,35 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
       return { kind: 'failed', error: status.lastError, lastFetchAt: status.lastFetchAt };
     }
     const attempt = now();
+    raiseFence(mirror.gitDir, lock.token);
     try {
-      const { purged, repaired } = await syncMirror(mirror, env, options.fetchTimeoutMs, () => lock.extend(PURGE_TIMEOUT_MS + 30_000));
-      await writeStatus(store, mirror.name, { lastFetchAt: now(), lastAttemptAt: attempt, lastError: null, fetches: status.fetches + 1 });
+      const { purged, repaired } = await syncMirror(mirror, env, options.fetchTimeoutMs, lease);
+      await writeFenced(lease, () => writeStatus(store, mirror.name, { lastFetchAt: now(), lastAttemptAt: attempt, lastError: null, fetches: status.fetches + 1 }));
       return { kind: 'fetched', purged, repaired };
     } catch (error) {
-      const message = redactText(errorMessage(error));
+      const message = redactText(errorMessage(lease.lost.aborted ? lease.lost.reason : error));
+      // A refresh that lost its lock leaves the mirror and its status to the holder that has it now.
+      if (lease.lost.aborted) return { kind: 'failed', error: message, lastFetchAt: status.lastFetchAt };
       removeStaleLocks(mirror.gitDir);
       await writeStatus(store, mirror.name, { ...status, lastAttemptAt: attempt, lastError: message, fetches: status.fetches + 1 });
       return { kind: 'failed', error: message, lastFetchAt: status.lastFetchAt };
     }
   } finally {
+    lease.stop();
     await lock.release();
   }
+}
+
+/** Runs write only while the lease is ours, in the store's own view as well as the heartbeat's. */
+async function writeFenced(lease: Lease, write: () => Promise<void>): Promise<void> {
+  lease.lost.throwIfAborted();
+  if (!(await lease.lock.holds())) throw new Error(`lost the lock ${lease.lock.name} before writing the mirror's status`);
+  await write();
+}
+
+function checkFence(mirror: MirrorSettings, lease: Lease): void {
+  lease.lost.throwIfAborted();
+  if (!fenceIsCurrent(mirror.gitDir, lease.lock.token)) throw new Error('another refresh of this mirror took over; this one stopped');
 }
 
 /**
@@ -84,18 +107,21 @@ export async function refreshMirror(mirror: MirrorSettings, store: Store, env: N
  * them afresh), the fetch, then the purge of what it left unreachable. A failure leaves the purge
  * to the next refresh, and the mirror is not served as fresh meanwhile.
  */
-async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, beforeRepack: () => Promise<unknown>): Promise<{ purged: number; repaired: string[] }> {
+async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, lease: Lease): Promise<{ purged: number; repaired: string[] }> {
   const git: MirrorGit = { gitDir: mirror.gitDir, env: localEnv(mirror.gitDir, baseEnv), timeoutMs };
+  checkFence(mirror, lease);
   const { refs: before, deleted } = await repairPushedRefs(git);
   try {
-    await fetchFromUpstream(mirror, baseEnv, timeoutMs);
+    await fetchFromUpstream(mirror, baseEnv, timeoutMs, { lease });
   } catch (error) {
     // fetch --prune deletes refs before it fetches, so it may have orphaned objects and failed after.
     rememberOrphans(mirror.gitDir, before, await readRefs(git).catch((): Refs => new Map()));
     throw error;
   }
   const after = await readRefs(git);
-  const purged = await purgeUnreachable({ ...git, timeoutMs: PURGE_TIMEOUT_MS }, before, after, beforeRepack);
+  checkFence(mirror, lease);
+  const purged = await purgeUnreachable({ ...git, timeoutMs: PURGE_TIMEOUT_MS }, before, after, async () => checkFence(mirror, lease));
+  checkFence(mirror, lease);
   recordRefs(mirror.gitDir, after);
   return { purged, repaired: deleted };
 }
@@ -111,14 +137,24 @@ function localEnv(gitDir: string, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   return env;
 }
 
-export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
-  const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir };
+/**
+ * fetch --prune of every ref, then HEAD's symref. With a lease (a refresh), the fetch is stopped
+ * when the lease is lost and its ref updates are fenced by the lease's token; without one (the
+ * first fetch of `mirror add`, before anything serves the mirror) no hook runs at all.
+ */
+export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, options: { lease?: Lease } = {}): Promise<void> {
+  const { lease } = options;
+  const fence = lease ? fencedFetch(mirror.gitDir, lease.lock.token) : { hooksPath: '/dev/null', env: {} };
+  const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir, ...fence.env };
+  const signal = lease?.lost;
   try {
-    await runGit(['-c', 'core.hooksPath=/dev/null', '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs });
-    const { stdout } = await runGit(['ls-remote', '--symref', mirror.upstream, 'HEAD'], { cwd: mirror.gitDir, env, timeoutMs });
+    await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs, signal });
+    const { stdout } = await runGit(['ls-remote', '--symref', mirror.upstream, 'HEAD'], { cwd: mirror.gitDir, env, timeoutMs, signal });
     const head = /^ref: (refs\/\S+)\tHEAD$/m.exec(stdout);
-    if (head) await runGit(['symbolic-ref', 'HEAD', head[1]!], { cwd: mirror.gitDir, env });
+    if (lease) checkFence(mirror, lease);
+    if (head) await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, 'symbolic-ref', 'HEAD', head[1]!], { cwd: mirror.gitDir, env });
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     const killed = (error as { killed?: boolean }).killed;
     if (killed) throw new Error(`upstream did not answer within ${Math.round(timeoutMs / 1000)} s`);

@@ -1,5 +1,8 @@
 // Named locks with a TTL, shared by every gatehouse process that uses one store. A holder that
-// dies loses the lock when the TTL runs out; release only works for the owner that took it.
+// dies loses the lock when the TTL runs out; release, extend and holds only work for the owner
+// that took it. The owner token is random per acquisition, so it doubles as a fencing token:
+// a holder checks holds() (or a copy of its token kept next to the data, see refresh.ts)
+// before it writes, and one whose lock expired and moved on finds it is no longer current.
 // node:crypto (about 10 ms to load) is fetched only when a lock is taken, so the credential
 // helper's reads, which import this module with the store, never load it.
 
@@ -10,12 +13,15 @@ export interface Lock {
   release(): Promise<boolean>;
   /** Pushes the expiry out by ttlMs if this owner still holds it. */
   extend(ttlMs: number): Promise<boolean>;
+  /** Whether this owner still holds the lock: the fencing check before a write it guards. */
+  holds(): Promise<boolean>;
 }
 
 export interface LockBackend {
   tryAcquire(name: string, token: string, ttlMs: number): Promise<boolean>;
   release(name: string, token: string): Promise<boolean>;
   extend(name: string, token: string, ttlMs: number): Promise<boolean>;
+  holds(name: string, token: string): Promise<boolean>;
 }
 
 export interface AcquireOptions {
@@ -65,6 +71,7 @@ export class LockManager {
       token,
       release: () => this.backend.release(name, token),
       extend: (ttlMs) => this.backend.extend(name, token, ttlMs),
+      holds: () => this.backend.holds(name, token),
     };
   }
 }

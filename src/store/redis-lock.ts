@@ -7,6 +7,7 @@ const EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 
 /** The few commands this needs, so any node-redis client (or a cluster) fits. */
 export interface RedisCommands {
+  get(key: string): Promise<string | null>;
   set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<string | null>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
@@ -31,6 +32,11 @@ export class RedisLockBackend implements LockBackend {
 
   async extend(name: string, token: string, ttlMs: number): Promise<boolean> {
     return Number(await this.client.eval(EXTEND, { keys: [this.key(name)], arguments: [token, String(ttlMs)] })) === 1;
+  }
+
+  async holds(name: string, token: string): Promise<boolean> {
+    // A key past its PX expiry is gone in Redis: present means unexpired.
+    return (await this.client.get(this.key(name))) === token;
   }
 
   private key(name: string): string {

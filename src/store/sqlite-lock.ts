@@ -47,4 +47,9 @@ export class SqliteLockBackend implements LockBackend {
     const now = this.now();
     return Number(this.touch.run(now + ttlMs, name, token, now).changes) > 0;
   }
+
+  async holds(name: string, token: string): Promise<boolean> {
+    const row = this.select.get(name) as { owner: string; expires: number } | undefined;
+    return row !== undefined && row.owner === token && row.expires > this.now();
+  }
 }

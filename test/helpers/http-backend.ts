@@ -3,8 +3,8 @@
 // recorder that answers every request with a basic-auth challenge and keeps what it was sent.
 //
 // For fault tests it can misbehave the way real upstreams do, and says when through `events`:
-// - `hold(req)`: the request is taken and never answered ('held'); 'client-gone' when the client
-//   drops the connection;
+// - `hold(req)`: the request is taken and not answered ('held', with a function that serves it
+//   after all when the test says go); 'client-gone' when the client drops the connection;
 // - `holdReceivePackResponse`: a push's POST runs git http-backend to completion, so the upstream
 //   applies the push ('receive-pack-applied', with http-backend's exit code), and the response
 //   is then never sent ('client-gone' as above).
@@ -29,7 +29,7 @@ export interface HttpGitServer {
    * before any authentication: an upstream that redirects on the first request.
    */
   redirectTo: string | null;
-  /** 'held' (what), 'client-gone' (what), 'receive-pack-applied' (exit code); what is "METHOD /path?query". */
+  /** 'held' (what, serve), 'client-gone' (what), 'receive-pack-applied' (exit code); what is "METHOD /path?query". */
   events: EventEmitter;
   close(): Promise<void>;
 }
@@ -63,10 +63,6 @@ export async function startHttpGitServer(projectRoot: string, options: HttpGitSe
     res.on('close', () => {
       if (!res.writableFinished) state.events.emit('client-gone', what);
     });
-    if (options.hold?.(req)) {
-      state.events.emit('held', what);
-      return;
-    }
     const env: NodeJS.ProcessEnv = {
       ...options.env,
       PATH: process.env.PATH,
@@ -82,11 +78,16 @@ export async function startHttpGitServer(projectRoot: string, options: HttpGitSe
       REMOTE_USER: options.user ?? 'anonymous',
       REMOTE_ADDR: '127.0.0.1',
     };
+    const serve = () => void applying.then(() => runCgi(req, res, 'git', ['http-backend'], env));
+    if (options.hold?.(req)) {
+      state.events.emit('held', what, serve);
+      return;
+    }
     if (options.holdReceivePackResponse && req.method === 'POST' && url.pathname.endsWith('/git-receive-pack')) {
       applying = applying.then(() => applyAndHold(req, env, state.events));
       return;
     }
-    void applying.then(() => runCgi(req, res, 'git', ['http-backend'], env));
+    serve();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.port = (server.address() as AddressInfo).port;

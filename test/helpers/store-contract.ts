@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Store } from '../../src/store/factory.ts';
+import { holdLease } from '../../src/store/lease.ts';
+import type { Lock } from '../../src/store/lock.ts';
 
 /** open({ readOnly: true }) must give a store whose read() works; Redis may ignore the flag. */
 export function storeContract(open: (options?: { readOnly?: boolean }) => Promise<Store>): void {
@@ -146,6 +148,8 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
       assert.ok(waited, 'the waiter gets the lock once the TTL runs out');
       assert.equal(await stale.release(), false);
       assert.equal(await stale.extend(10_000), false);
+      assert.equal(await stale.holds(), false, 'the fencing check fails for the holder whose lock moved on');
+      assert.equal(await waited.holds(), true);
       assert.equal(await waited.extend(10_000), true);
       assert.equal(await waited.release(), true);
     } finally {
@@ -177,6 +181,46 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
       assert.equal(order.length, 6);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('a lease is renewed while its holder lives, frees when the heartbeat stops, and says when it is lost', async () => {
+    const first = await open();
+    const second = await open();
+    try {
+      // Leases long enough that a loaded machine renews them in time; the test waits on renewals, not on time.
+      const leaseMs = 1500;
+      const lock = await first.locks.acquire('repo:lease', { ttlMs: leaseMs });
+      assert.ok(lock);
+      // Count the heartbeat's renewals: three of them outlive the first lease.
+      let renewals = 0;
+      let renewed: () => void = () => {};
+      const counted: Lock = { ...lock, extend: async (ttlMs) => {
+        const held = await lock.extend(ttlMs);
+        renewals++;
+        renewed();
+        return held;
+      } };
+      const lease = holdLease(counted, leaseMs);
+      while (renewals < 3) await new Promise<void>((resolve) => (renewed = resolve));
+      assert.equal(await second.locks.acquire('repo:lease', { ttlMs: leaseMs }), null, 'a renewed lease is still held');
+      assert.equal(lease.lost.aborted, false);
+      lease.stop();
+      const next = await second.locks.acquire('repo:lease', { ttlMs: leaseMs, waitMs: 30_000, retryMs: 10 });
+      assert.ok(next, 'a lease nobody renews frees');
+
+      // A lease whose lock another holder took is lost at its next renewal.
+      const taken = holdLease(next, leaseMs);
+      const lost = new Promise<unknown>((resolve) => taken.lost.addEventListener('abort', () => resolve(taken.lost.reason)));
+      assert.equal(await next.release(), true);
+      const thief = await first.locks.acquire('repo:lease', { ttlMs: 10_000 });
+      assert.ok(thief);
+      assert.match(String(await lost), /lost the lock repo:lease/);
+      taken.stop();
+      await thief.release();
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 }
