@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedConfig } from '../config/load.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { appendQuietly, type AuditEvent } from '../audit/trail.ts';
 import type { Store } from '../store/factory.ts';
 import { TokenError } from '../credential/tokens.ts';
 import { decideAccess } from './access-hook.ts';
@@ -69,6 +70,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
     } catch (error) {
       const status = error instanceof TokenError ? error.status : 401;
       log.warn('refused', { repo: name, service, status, reason: errorMessage(error) });
+      recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' });
       return fail(status, `gatehouse: ${errorMessage(error)}`, status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
     }
 
@@ -79,6 +81,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       if (!decision.allow) return fail(503, decision.message);
     }
     log.info('serving', { repo: name, service, token: jti });
+    recordTokenUse(options.store, log, { kind: 'token.used', mirror: name, service, jti, ip: req.socket.remoteAddress ?? '' });
     runCgi(req, res, 'git', ['http-backend'], {
       ...options.env,
       GIT_PROJECT_ROOT: mirrorsDir(options.loaded.stateDir),
@@ -94,4 +97,11 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       REMOTE_ADDR: req.socket.remoteAddress ?? '',
     });
   };
+}
+
+/** Token use goes to the audit trail without holding up the request; a failed write is logged. */
+function recordTokenUse(store: Store, log: Logger, event: AuditEvent): void {
+  void appendQuietly(store.audit, event).then((failed) => {
+    if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
+  });
 }

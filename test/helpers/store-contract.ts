@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Store } from '../../src/store/factory.ts';
 
+// A fake value shaped like a GitHub token: the trail must redact it as the log does.
+const AUDIT_PLANT = 'ghp_' + 'Zq8Lm3Nv7Bx2Kc9Wd4Rf6Ty1Hs5Jg0Pa2Ue';
+
 /** open({ readOnly: true }) must give a store whose read() works; Redis may ignore the flag. */
 export function storeContract(open: (options?: { readOnly?: boolean }) => Promise<Store>): void {
   it('read() answers what namespace().get() does, in a writable and in a read-only opening', async () => {
@@ -177,6 +180,31 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
       assert.equal(order.length, 6);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('audit trail: two openings append to one trail, in order, redacted, and a follower wakes for the other\'s entry', async () => {
+    const [one, two] = [await open(), await open()];
+    try {
+      const start = await one.audit.newestId();
+      await one.audit.append({ kind: 'push.refused', mirror: 'app', reason: 'secrets found', note: `token ${AUDIT_PLANT}` });
+      await two.audit.append({ kind: 'push.accepted', mirror: 'app' });
+      const seen = await two.audit.after(start, 0);
+      assert.deepEqual(seen.map((e) => e.event.kind), ['push.refused', 'push.accepted']);
+      assert.equal(JSON.stringify(seen).includes(AUDIT_PLANT), false, 'the trail holds no secret');
+      assert.match(String(seen[0]!.event.note), /^token \S*REDACTED/);
+      assert.deepEqual((await one.audit.latest(2)).map((e) => e.id), seen.map((e) => e.id));
+      assert.ok(!Number.isNaN(Date.parse(seen[0]!.time)));
+
+      const last = seen.at(-1)!.id;
+      assert.deepEqual(await one.audit.after(last, 0), [], 'nothing after the newest');
+      assert.equal(await one.audit.newestId(), last);
+      const waiting = one.audit.after(last, 60_000);
+      await two.audit.append({ kind: 'token.used', jti: 'j1' });
+      const woke = await waiting;
+      assert.deepEqual(woke.map((e) => e.event), [{ kind: 'token.used', jti: 'j1' }]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
     }
   });
 }
