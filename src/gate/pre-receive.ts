@@ -238,7 +238,7 @@ async function bypassFromPushOptions(ctx: PreReceiveContext, repo: string, log: 
     return 'refused';
   }
   try {
-    const claims = await verifyGateToken(ctx.store, loadSigningKey(ctx.loaded.stateDir, false), token);
+    const claims = await verifyGateToken(ctx.store, loadSigningKey(ctx.loaded, ctx.env, false), token);
     await claimBypass(ctx.store, claims, repo);
     return claims;
   } catch (error) {

@@ -13,6 +13,8 @@ import { RedisLockBackend, type RedisCommands } from './redis-lock.ts';
 import type { AuditTrail } from '../audit/trail.ts';
 import { SqliteAuditTrail } from './sqlite-audit.ts';
 import { RedisAuditTrail, type RedisStreamCommands } from './redis-audit.ts';
+import { SqliteCounters } from './sqlite-counters.ts';
+import { incrementRedisCounter, type RedisEval } from './redis-counters.ts';
 
 export const SQLITE_FILE_NAME = 'gatehouse.db';
 
@@ -39,6 +41,11 @@ export interface Store {
   readonly locks: LockManager;
   /** The audit trail every replica appends to (see audit/trail.ts). */
   readonly audit: AuditTrail;
+  /**
+   * Adds `by` to a counter shared by every opening (and every replica on Redis) and returns the
+   * new total, atomically. A counter expires ttlMs after its first increment, then starts again.
+   */
+  increment(name: string, by: number, ttlMs: number): Promise<number>;
   /** A keyv view on one namespace (e.g. "scan-verdicts", "tokens"); values expire by TTL. */
   namespace(name: string): Keyv;
   /**
@@ -84,6 +91,7 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
   // lock table and the sweep of expired rows (a write) are set up only when needed.
   let locks: LockManager | undefined;
   let audit: AuditTrail | undefined;
+  let counters: SqliteCounters | undefined;
   let wrote = false;
   const views = new Map<string, Keyv>();
   const read = sqliteReader(db, options.prefix);
@@ -97,6 +105,10 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
     },
     get audit() {
       return (audit ??= new SqliteAuditTrail(db, options.prefix, () => (wrote = true)));
+    },
+    async increment(name, by, ttlMs) {
+      wrote = true;
+      return (counters ??= new SqliteCounters(db, options.prefix)).increment(name, by, ttlMs);
     },
     namespace(name) {
       let view = views.get(name);
@@ -143,6 +155,7 @@ function openSqliteReadOnly(Database: typeof DatabaseSync, file: string, prefix:
     get audit(): AuditTrail {
       return refuse();
     },
+    increment: refuse,
     namespace: refuse,
     read: async (name, key) => read(name, key),
     async ping() {
@@ -206,6 +219,7 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
     location,
     locks: new LockManager(new RedisLockBackend(client as unknown as RedisCommands, options.prefix)),
     audit: new RedisAuditTrail(client as unknown as RedisStreamCommands, options.prefix, async () => (await blockingClient()) as unknown as RedisStreamCommands),
+    increment: (name, by, ttlMs) => incrementRedisCounter(client as unknown as RedisEval, options.prefix, name, by, ttlMs),
     namespace,
     read: (name, key) => namespace(name).get(key),
     async ping() {

@@ -207,4 +207,23 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
       await Promise.all([one.close(), two.close()]);
     }
   });
+
+  it('increment: one total across openings, atomic under concurrency, and a fresh start after it expires', async () => {
+    const [one, two] = [await open(), await open()];
+    try {
+      const name = `contract-${Date.now()}-${Math.random()}`;
+      const totals = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).increment(name, 3, 60_000)));
+      assert.deepEqual([...totals].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => 3 * (i + 1)), 'each increment saw its own total');
+      assert.equal(await two.increment(name, 0, 60_000), 120);
+      // A short-lived counter: once its expiry has passed (this machine's clock, which Redis here shares), it starts again.
+      const brief = `${name}-brief`;
+      assert.equal(await one.increment(brief, 5, 50), 5);
+      const expiredAt = Date.now() + 80;
+      while (Date.now() < expiredAt) await new Promise((resolve) => setTimeout(resolve, expiredAt - Date.now()));
+      const again = await two.increment(brief, 1, 60_000);
+      assert.equal(again, 1);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
 }
