@@ -18,8 +18,9 @@ import { tokenCommand } from './token.ts';
 import { serveCommand } from './serve.ts';
 import { gitconfigCommand } from './gitconfig.ts';
 import { shimCommand } from './shim.ts';
+import { auditCommand } from './audit.ts';
 
-const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, shimCommand, gitconfigCommand, credentialCommand, tokenCommand, configCommand, doctorCommand] as CommandSpec<never>[];
+const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, shimCommand, gitconfigCommand, credentialCommand, tokenCommand, auditCommand, configCommand, doctorCommand] as CommandSpec<never>[];
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.

@@ -72,7 +72,7 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
     } else {
       logger.info('git:// is off (smart HTTP only); --git-protocol turns it on for a trusted network');
     }
-    const handler = createGitHttpHandler({ loaded, store, signingKey: loadSigningKey(loaded.stateDir), env, logger, prefix: '/git/' });
+    const handler = createGitHttpHandler({ loaded, store, signingKey: loadSigningKey(loaded, ctx.io.env), env, logger, prefix: '/git/' });
     const server = createServer((req, res) => {
       if ((req.url ?? '').startsWith('/git/')) {
         handler(req, res).catch((error: unknown) => {

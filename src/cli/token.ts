@@ -49,7 +49,7 @@ export const tokenCommand = defineCommand<TokenArgs>({
       if (kind === 'shim' && !args.routes?.length) throw new GatehouseError('--routes is needed for a shim token', { hint: '--routes /github/ /npm/' });
       const ttl = parseDuration(args.ttl ?? (kind === 'bypass' ? '15m' : '1h'));
       const { token, claims } = await mintToken(
-        loadSigningKey(loaded.stateDir),
+        loadSigningKey(loaded, ctx.io.env),
         {
           kind,
           ...(args.repo ? { repo: args.repo } : {}),
@@ -68,7 +68,7 @@ export const tokenCommand = defineCommand<TokenArgs>({
     }
     const token = args.token === '-' || !args.token ? (await readStdin(ctx.io.stdin)).trim() : args.token;
     if (!token) throw new GatehouseError('give the token as an argument or on stdin');
-    const key = loadSigningKey(loaded.stateDir, false);
+    const key = loadSigningKey(loaded, ctx.io.env, false);
     const store = await openConfiguredStore(loaded, ctx.io.env);
     try {
       if (args.action === 'revoke') {

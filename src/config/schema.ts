@@ -173,6 +173,11 @@ function buildSchema() {
       .strictObject({
         /** Rules for pushes; empty: scan.rules, else built-in. A repository's own rules are never used. */
         rules: z.string().default(''),
+        /**
+         * The key gate tokens are signed with, as a secret reference to 32+ base64-encoded bytes
+         * (replicas share it); empty: a key made in the state dir.
+         */
+        signing_key: z.union([z.literal(''), secretRef]).default(''),
         scan_timeout_seconds: z.number().positive('must be more than 0: the gate never scans without a limit').default(120),
         /**
          * Path globs (** across directories) of content the gate may forward although it cannot read
@@ -217,6 +222,19 @@ function buildSchema() {
         /** git daemon --timeout (idle) and --init-timeout, seconds. */
         timeout_seconds: z.int().min(1).default(600),
         init_timeout_seconds: z.int().min(1).default(30),
+      })
+      .prefault({}),
+    /**
+     * Per-token limits on smart HTTP and the shim, counted in the state store (so on Redis, across
+     * every replica). 0 turns a limit off. Beyond a limit: 429 with Retry-After until the window ends.
+     */
+    rate_limit: z
+      .strictObject({
+        /** Requests per token per window. */
+        requests: z.int().min(0).default(0),
+        /** Bytes in and out per token per window; a request that crosses it finishes, the next is refused. */
+        bytes: z.int().min(0).default(0),
+        window_seconds: z.int().min(1).default(60),
       })
       .prefault({}),
   });

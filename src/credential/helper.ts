@@ -166,7 +166,7 @@ async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: 
       const { loadSigningKey, mintToken } = await import('./tokens.ts');
       const t = rule.token ?? { scope: 'read' as const, repo: '*', routes: [], ttl_seconds: 3600 };
       const kind = t.routes.length ? 'shim' : 'git';
-      const minted = await mintToken(loadSigningKey(ctx.loaded.stateDir), { kind, repo: t.repo, scope: t.scope, ...(t.routes.length ? { routes: t.routes } : {}) }, t.ttl_seconds);
+      const minted = await mintToken(loadSigningKey(ctx.loaded, ctx.env), { kind, repo: t.repo, scope: t.scope, ...(t.routes.length ? { routes: t.routes } : {}) }, t.ttl_seconds);
       return { password: minted.token, expiresAt: minted.claims.exp };
     }
     case 'store':

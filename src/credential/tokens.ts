@@ -1,6 +1,6 @@
 // Tokens the gate signs itself (JWS, HS256, via jose): scoped to a repository and read/write
 // for smart HTTP, to routes and methods for the shim, or one-time for an audited bypass.
-// The signing key is 32 random bytes in the state dir, 0600, made on first use.
+// The signing key is gate.signing_key, else 32 random bytes in the state dir, 0600, made on first use.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { GatehouseError } from '../errors.ts';
 import { assertPrivateFile, createPrivateFileOnce } from '../config/private-files.ts';
 import { registerSecret } from '../log/redact.ts';
+import type { Env } from '../config/paths.ts';
+import { resolveSecretRef } from '../config/secret-ref.ts';
 
 export const SIGNING_KEY_FILE = 'token-signing.key';
 export const ISSUER = 'gatehouse';
@@ -27,8 +29,25 @@ export interface TokenClaims {
   iat: number;
 }
 
-export function loadSigningKey(stateDir: string, create = true): Uint8Array {
-  const file = join(stateDir, SIGNING_KEY_FILE);
+/** What loadSigningKey needs of the loaded config. */
+export interface SigningKeySource {
+  stateDir: string;
+  config: { gate: { signing_key: string } };
+}
+
+/**
+ * The key the gate's tokens are signed and checked with: gate.signing_key (a secret reference,
+ * so replicas behind one load balancer share one key), else 32 random bytes in the state dir,
+ * 0600, made on first use.
+ */
+export function loadSigningKey(loaded: SigningKeySource, env: Env, create = true): Uint8Array {
+  const reference = loaded.config.gate.signing_key;
+  if (reference) {
+    const key = Buffer.from(resolveSecretRef(reference, env, 'gate.signing_key').trim(), 'base64');
+    if (key.length < 32) throw new GatehouseError('gate.signing_key: the key must be at least 32 bytes, base64-encoded', { hint: 'make one with: openssl rand -base64 32' });
+    return key;
+  }
+  const file = join(loaded.stateDir, SIGNING_KEY_FILE);
   if (!existsSync(file)) {
     if (!create) throw new GatehouseError(`no token signing key at ${file}`, { hint: 'mint a token first (gatehouse token mint) to create it' });
     createPrivateFileOnce(file, `${randomBytes(32).toString('base64')}\n`);

@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedConfig } from '../config/load.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { appendQuietly, type AuditEvent } from '../audit/trail.ts';
+import { rateLimitsFromConfig, TokenRateLimiter, type Admission } from '../net/rate-limit.ts';
 import type { Store } from '../store/factory.ts';
 import { TokenError } from '../credential/tokens.ts';
 import { decideAccess } from './access-hook.ts';
@@ -40,6 +42,7 @@ export function tokenFromAuthorization(header: string | undefined): string | nul
 
 export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const log = options.logger.child({ role: 'smart-http' });
+  const limiter = new TokenRateLimiter(options.store, rateLimitsFromConfig(options.loaded.config.rate_limit));
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gate');
     const path = url.pathname.slice(options.prefix.length).replace(/^\/+/, '');
@@ -69,6 +72,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
     } catch (error) {
       const status = error instanceof TokenError ? error.status : 401;
       log.warn('refused', { repo: name, service, status, reason: errorMessage(error) });
+      await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' });
       return fail(status, `gatehouse: ${errorMessage(error)}`, status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
     }
 
@@ -78,7 +82,28 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       const decision = await decideAccess({ service: 'upload-pack', path: gitDir, host: '', ip: req.socket.remoteAddress ?? '' }, options.loaded, options.store, options.env, options.logger);
       if (!decision.allow) return fail(503, decision.message);
     }
+    if (limiter.active) {
+      let admission: Admission;
+      try {
+        admission = await limiter.admit(jti);
+      } catch (error) {
+        log.error('rate limit check failed: the state store did not answer', { repo: name, error: errorMessage(error) });
+        return fail(503, "gatehouse: the gate's state store is unreachable; try again shortly");
+      }
+      if (!admission.allowed) {
+        log.warn('rate limited', { repo: name, service, token: jti, reason: admission.reason });
+        await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status: 429, jti, why: admission.reason, ip: req.socket.remoteAddress ?? '' });
+        return fail(429, `gatehouse: rate limit: ${admission.reason}; retry in ${admission.retryAfterSeconds} s`, { 'Retry-After': String(admission.retryAfterSeconds) });
+      }
+      const socket = req.socket;
+      const [readBefore, writtenBefore] = [socket.bytesRead, socket.bytesWritten];
+      res.once('close', () => {
+        const moved = socket.bytesRead - readBefore + (socket.bytesWritten - writtenBefore);
+        limiter.charge(jti, moved).catch((error: unknown) => log.warn('rate limit: could not count bytes', { token: jti, error: errorMessage(error) }));
+      });
+    }
     log.info('serving', { repo: name, service, token: jti });
+    await recordTokenUse(options.store, log, { kind: 'token.used', mirror: name, service, jti, ip: req.socket.remoteAddress ?? '' });
     runCgi(req, res, 'git', ['http-backend'], {
       ...options.env,
       GIT_PROJECT_ROOT: mirrorsDir(options.loaded.stateDir),
@@ -94,4 +119,13 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       REMOTE_ADDR: req.socket.remoteAddress ?? '',
     });
   };
+}
+
+/**
+ * Token use goes to the audit trail before the answer does, so the trail never trails what a
+ * client saw; a failed write is logged and changes nothing.
+ */
+async function recordTokenUse(store: Store, log: Logger, event: AuditEvent): Promise<void> {
+  const failed = await appendQuietly(store.audit, event);
+  if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
 }

@@ -18,10 +18,11 @@ import { gateGitEnv } from '../git/safe-env.ts';
 import { gateRuleConfig } from './gate-rules.ts';
 import type { Store } from '../store/factory.ts';
 import { forwardPush, readUpstreamRefs, type ForwardOptions, type ForwardResult } from './forward.ts';
-import { readMirrorSettings } from './mirror-settings.ts';
+import { readMirrorSettings, type MirrorSettings } from './mirror-settings.ts';
+import { appendQuietly, type AuditEvent, type AuditKind } from '../audit/trail.ts';
 import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
 import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
-import { parseRefUpdates } from './ref-updates.ts';
+import { parseRefUpdates, type RefUpdate } from './ref-updates.ts';
 import { scanPushedObjects } from './push-objects.ts';
 import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
 import { claimBypass, verifyGateToken } from './token-checks.ts';
@@ -42,12 +43,44 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const started = Date.now();
   const updates = parseRefUpdates(ctx.input);
   const mirror = await readMirrorSettings(ctx.gitDir, ctx.env);
+  const push = `${process.pid}-${started.toString(36)}`;
   // Audit records that let content through unscanned (a bypass, gate.allow_unscannable) must be
   // written or the push is refused: they go through `audit`, which throws. Every other line is
   // best-effort: a full disk does not refuse pushes, nor turn a forwarded push into a refusal.
-  const audit = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir, push: `${process.pid}-${started.toString(36)}` });
+  const audit = ctx.logger.child({ role: 'pre-receive', mirror: mirror.name || ctx.gitDir, push });
   const log = bestEffort(audit);
   log.info('push received', { refs: updates.map((u) => u.ref) });
+  // What the audit trail gets: the decisions, written once they are made.
+  const events: AuditEvent[] = [];
+  const note: NoteEvent = (kind, fields = {}) => {
+    events.push({ kind, mirror: mirror.name || ctx.gitDir, push, refs: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })), ...fields });
+  };
+  try {
+    return await decidePush(ctx, { started, updates, mirror, audit, log, note });
+  } catch (error) {
+    note('push.refused', { reason: 'gate error', error: errorMessage(error) });
+    throw error;
+  } finally {
+    for (const event of events) {
+      const failed = await appendQuietly(ctx.store?.audit, event);
+      if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
+    }
+  }
+}
+
+type NoteEvent = (kind: AuditKind, fields?: Record<string, unknown>) => void;
+
+interface PushRun {
+  started: number;
+  updates: RefUpdate[];
+  mirror: MirrorSettings;
+  audit: Logger;
+  log: Logger;
+  note: NoteEvent;
+}
+
+async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number> {
+  const { started, updates, mirror, audit, log, note } = run;
 
   const gate = ctx.loaded.config.gate;
   const violations = [
@@ -57,11 +90,15 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   if (violations.length) {
     ctx.say(rejectionForPolicy(violations));
     log.warn('push refused by ref policy', { violations });
+    note('push.refused', { reason: 'ref policy', violations });
     return EXIT_POLICY;
   }
 
   const bypass = await bypassFromPushOptions(ctx, mirror.name, log);
-  if (bypass === 'refused') return EXIT_POLICY;
+  if (bypass === 'refused') {
+    note('push.refused', { reason: 'bypass token refused' });
+    return EXIT_POLICY;
+  }
 
   const scanner = buildScanner({
     // The gate's rules only: a repository's .gitleaks.toml is never read, so a client cannot allowlist itself.
@@ -82,6 +119,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   if (bypass) {
     // Audited: what the scan found is recorded, then the push goes on.
     audit.warn('scan bypassed with a one-time token', { jti: bypass.jti, reason: bypass.reason, refs: updates.map((u) => u.ref), findings: auditFindings(result.findings) });
+    note('push.bypassed', { jti: bypass.jti, why: bypass.reason ?? null, findings: auditFindings(result.findings) });
     ctx.say(`gatehouse: scan BYPASSED with one-time token ${bypass.jti} (${bypass.reason ?? 'no reason given'}); ${result.findings.length} finding(s) recorded in the audit log.\n`);
     result.findings = [];
     result.notScanned = [];
@@ -90,16 +128,19 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   if (result.findings.length) {
     ctx.say(rejectionForFindings(result));
     log.warn('push refused: secrets found', { findings: auditFindings(result.findings) });
+    note('push.refused', { reason: 'secrets found', findings: auditFindings(result.findings) });
     return EXIT_POLICY;
   }
   if (result.notScanned.length) {
     ctx.say(rejectionForUnscanned(result));
     log.warn('push refused: not fully scanned', { notScanned: result.notScanned });
+    note('push.refused', { reason: 'not fully scanned', notScanned: result.notScanned });
     return EXIT_POLICY;
   }
 
   if (!mirror.upstream) {
     log.info('push accepted (no upstream configured: local only)');
+    note('push.accepted', { upstream: null });
     return EXIT_OK;
   }
   const target = { gitDir: ctx.gitDir, upstream: mirror.upstream, updates, env: upstreamEnv(mirror, ctx.env) };
@@ -109,7 +150,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   log.info('forwarding', { updates: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })) });
   const forwarded = await forwardPush({ ...target, timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
   const scanned = `gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; `;
-  return answerForward(ctx, log, forwarded, target, { scanned, started, verifyTimeoutMs: gate.verify_timeout_seconds * 1000 });
+  return answerForward(ctx, log, note, forwarded, target, { scanned, started, verifyTimeoutMs: gate.verify_timeout_seconds * 1000 });
 }
 
 /**
@@ -119,6 +160,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
 async function answerForward(
   ctx: PreReceiveContext,
   log: Logger,
+  note: NoteEvent,
   forwarded: ForwardResult,
   target: Omit<ForwardOptions, 'timeoutMs'>,
   how: { scanned: string; started: number; verifyTimeoutMs: number },
@@ -134,6 +176,7 @@ async function answerForward(
   if (forwarded.outcome === 'accepted') {
     say(`${how.scanned}forwarded to upstream.\n`);
     log.info('push forwarded', { ms: Date.now() - how.started });
+    note('push.accepted', { upstream: 'forwarded' });
     return EXIT_OK;
   }
   if (forwarded.outcome === 'refused') {
@@ -141,6 +184,7 @@ async function answerForward(
     const advice = redirect ? `The gate says: ${redirect}` : 'If the upstream moved since your last fetch, fetch, rebase or merge, and push again.';
     say(`\ngatehouse: push REJECTED: the upstream refused it, so no ref was updated here either.\n\n${indent(said)}\n\n${advice}\n`);
     log.warn(redirect ? 'push refused: upstream redirected' : 'push refused: upstream refused', { output: said });
+    note('push.refused', { reason: redirect ? 'upstream redirected' : 'upstream refused', output: said });
     return EXIT_POLICY;
   }
 
@@ -156,6 +200,7 @@ async function answerForward(
   if (check.holds === true) {
     say(`${how.scanned}forwarded to upstream (${reason}, but the upstream's refs show it took the push).\n`);
     log.info('push forwarded (confirmed from the upstream refs)', { reason, ms: Date.now() - how.started });
+    note('push.accepted', { upstream: 'confirmed from its refs', forward: reason });
     return EXIT_OK;
   }
   if (check.holds === false) {
@@ -165,6 +210,7 @@ async function answerForward(
         `If the upstream was still taking it in when the gate gave up, the next fetch will show it there.\n`,
     );
     log.warn('push refused: forward failed and the upstream refs do not hold it', { reason, differs: check.differs, output: said });
+    note('push.refused', { reason: 'forward failed', forward: reason, differs: check.differs });
     return EXIT_POLICY;
   }
   const unread = redactText(check.output);
@@ -174,6 +220,7 @@ async function answerForward(
       [...new Set([said, unread])].filter(Boolean).map((text) => `\n${indent(text)}\n`).join(''),
   );
   log.error('ambiguous push: the upstream may have taken it', { reason, refs: target.updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })), output: said, check: unread });
+  note('push.unconfirmed', { forward: reason, check: unread });
   return EXIT_POLICY;
 }
 
@@ -191,7 +238,7 @@ async function bypassFromPushOptions(ctx: PreReceiveContext, repo: string, log: 
     return 'refused';
   }
   try {
-    const claims = await verifyGateToken(ctx.store, loadSigningKey(ctx.loaded.stateDir, false), token);
+    const claims = await verifyGateToken(ctx.store, loadSigningKey(ctx.loaded, ctx.env, false), token);
     await claimBypass(ctx.store, claims, repo);
     return claims;
   } catch (error) {

@@ -37,7 +37,7 @@ export async function startShim(options: ShimRunOptions): Promise<{ shim: ShimSe
     loaded: cfg,
     table: await buildRouteTable(cfg, options.env, async () => store),
     store,
-    signingKey: loadSigningKey(cfg.stateDir),
+    signingKey: loadSigningKey(cfg, options.env),
     logger: options.logger,
     unixSocket: Boolean(socketPath),
   });

@@ -10,6 +10,11 @@ import { LockManager } from './lock.ts';
 import { SqliteKeyvAdapter, sqliteReader, sweepExpired } from './sqlite-adapter.ts';
 import { SqliteLockBackend } from './sqlite-lock.ts';
 import { RedisLockBackend, type RedisCommands } from './redis-lock.ts';
+import type { AuditTrail } from '../audit/trail.ts';
+import { SqliteAuditTrail } from './sqlite-audit.ts';
+import { RedisAuditTrail, type RedisStreamCommands } from './redis-audit.ts';
+import { SqliteCounters } from './sqlite-counters.ts';
+import { incrementRedisCounter, type RedisEval } from './redis-counters.ts';
 
 export const SQLITE_FILE_NAME = 'gatehouse.db';
 
@@ -34,6 +39,13 @@ export interface Store {
   /** Where the data lives, safe to print. */
   readonly location: string;
   readonly locks: LockManager;
+  /** The audit trail every replica appends to (see audit/trail.ts). */
+  readonly audit: AuditTrail;
+  /**
+   * Adds `by` to a counter shared by every opening (and every replica on Redis) and returns the
+   * new total, atomically. A counter expires ttlMs after its first increment, then starts again.
+   */
+  increment(name: string, by: number, ttlMs: number): Promise<number>;
   /** A keyv view on one namespace (e.g. "scan-verdicts", "tokens"); values expire by TTL. */
   namespace(name: string): Keyv;
   /**
@@ -78,6 +90,8 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
   // The credential helper opens the store on most git operations and usually only reads: the
   // lock table and the sweep of expired rows (a write) are set up only when needed.
   let locks: LockManager | undefined;
+  let audit: AuditTrail | undefined;
+  let counters: SqliteCounters | undefined;
   let wrote = false;
   const views = new Map<string, Keyv>();
   const read = sqliteReader(db, options.prefix);
@@ -88,6 +102,13 @@ async function openSqliteStore(options: StoreOptions): Promise<Store> {
     get locks() {
       wrote = true;
       return (locks ??= new LockManager(new SqliteLockBackend(db)));
+    },
+    get audit() {
+      return (audit ??= new SqliteAuditTrail(db, options.prefix, () => (wrote = true)));
+    },
+    async increment(name, by, ttlMs) {
+      wrote = true;
+      return (counters ??= new SqliteCounters(db, options.prefix)).increment(name, by, ttlMs);
     },
     namespace(name) {
       let view = views.get(name);
@@ -131,6 +152,10 @@ function openSqliteReadOnly(Database: typeof DatabaseSync, file: string, prefix:
     get locks(): LockManager {
       return refuse();
     },
+    get audit(): AuditTrail {
+      return refuse();
+    },
+    increment: refuse,
     namespace: refuse,
     read: async (name, key) => read(name, key),
     async ping() {
@@ -186,16 +211,22 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
     }
     return view;
   };
+  // XREAD BLOCK holds its connection: followers get a connection of their own, opened on demand.
+  let blocking: Promise<typeof client> | undefined;
+  const blockingClient = () => (blocking ??= client.duplicate().connect());
   return {
     kind: 'redis',
     location,
     locks: new LockManager(new RedisLockBackend(client as unknown as RedisCommands, options.prefix)),
+    audit: new RedisAuditTrail(client as unknown as RedisStreamCommands, options.prefix, async () => (await blockingClient()) as unknown as RedisStreamCommands),
+    increment: (name, by, ttlMs) => incrementRedisCounter(client as unknown as RedisEval, options.prefix, name, by, ttlMs),
     namespace,
     read: (name, key) => namespace(name).get(key),
     async ping() {
       await client.ping();
     },
     async close() {
+      if (blocking) (await blocking).destroy();
       await client.close();
     },
   };

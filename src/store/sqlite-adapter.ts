@@ -114,9 +114,13 @@ export function deserializeKeyv(text: string): unknown {
 
 /** Drops expired rows of every namespace (after a session that wrote, so the table stays small). */
 export function sweepExpired(db: DatabaseSync, now = Date.now()): number {
-  try {
-    return Number(db.prepare('DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= ?').run(now).changes);
-  } catch {
-    return 0; // no keyv table yet (only locks were used)
+  let swept = 0;
+  for (const sql of ['DELETE FROM keyv WHERE expires IS NOT NULL AND expires <= ?', 'DELETE FROM counters WHERE expires <= ?']) {
+    try {
+      swept += Number(db.prepare(sql).run(now).changes);
+    } catch {
+      // no such table yet (this store never used it)
+    }
   }
+  return swept;
 }

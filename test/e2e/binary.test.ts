@@ -113,7 +113,7 @@ describe('dist/gatehouse', () => {
       const hook = roleLink(tempDir(t), 'gatehouse-access-hook');
       const result = await run(hook, ['upload-pack', home, 'localhost', '127.0.0.1', '127.0.0.1', '9418'], { env: { HOME: home, PATH: '/usr/bin:/bin' } });
       assert.equal(result.code, 1);
-      assert.match(result.stdout, /^gatehouse: (no such repository|not a mirror served by this gate)\n/);
+      assert.match(result.stdout, /^gatehouse: no such repository\n$/);
     });
 
     it('the same binary under its own name runs the CLI, whatever argv[0] was', async (t) => {

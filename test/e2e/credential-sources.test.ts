@@ -278,7 +278,7 @@ ttl_seconds = 600
       const answer = answerOf(r.stdout);
       assert.equal(answer.username, 'gatehouse');
       assert.equal(statSync(join(sb.stateDir, 'token-signing.key')).mode & 0o777, 0o600);
-      const claims = await verifyToken(loadSigningKey(sb.stateDir, false), answer.password!);
+      const claims = await verifyToken(loadSigningKey({ stateDir: sb.stateDir, config: { gate: { signing_key: '' } } }, {}, false), answer.password!);
       assert.equal(claims.kind, 'git');
       assert.equal(claims.repo, 'app');
       assert.equal(claims.scope, 'write');
@@ -288,7 +288,7 @@ ttl_seconds = 600
       // a second get is a fresh token (nothing cached), verified the same way
       const again = answerOf((await helper(sb, 'get', get('gate.example.com'), { via: 'link' })).stdout);
       assert.notEqual(again.password, answer.password);
-      await verifyToken(loadSigningKey(sb.stateDir, false), again.password!);
+      await verifyToken(loadSigningKey({ stateDir: sb.stateDir, config: { gate: { signing_key: '' } } }, {}, false), again.password!);
       // and git receives it
       const viaGit = await gitCredential(sb, 'fill', get('gate.example.com'));
       assert.match(viaGit.stdout, /^protocol=https\nhost=gate\.example\.com\nusername=gatehouse\npassword=eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);

@@ -5,6 +5,9 @@ import type { Store } from '../../src/store/factory.ts';
 import { holdLease } from '../../src/store/lease.ts';
 import type { Lock } from '../../src/store/lock.ts';
 
+// A fake value shaped like a GitHub token: the trail must redact it as the log does.
+const AUDIT_PLANT = 'ghp_' + 'Zq8Lm3Nv7Bx2Kc9Wd4Rf6Ty1Hs5Jg0Pa2Ue';
+
 /** open({ readOnly: true }) must give a store whose read() works; Redis may ignore the flag. */
 export function storeContract(open: (options?: { readOnly?: boolean }) => Promise<Store>): void {
   it('read() answers what namespace().get() does, in a writable and in a read-only opening', async () => {
@@ -184,6 +187,7 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
     }
   });
 
+<<<<<<< HEAD
   it('a lease is renewed while its holder lives, frees when the heartbeat stops, and says when it is lost', async () => {
     const first = await open();
     const second = await open();
@@ -221,6 +225,49 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
     } finally {
       await first.close();
       await second.close();
+=======
+  it('audit trail: two openings append to one trail, in order, redacted, and a follower wakes for the other\'s entry', async () => {
+    const [one, two] = [await open(), await open()];
+    try {
+      const start = await one.audit.newestId();
+      await one.audit.append({ kind: 'push.refused', mirror: 'app', reason: 'secrets found', note: `token ${AUDIT_PLANT}` });
+      await two.audit.append({ kind: 'push.accepted', mirror: 'app' });
+      const seen = await two.audit.after(start, 0);
+      assert.deepEqual(seen.map((e) => e.event.kind), ['push.refused', 'push.accepted']);
+      assert.equal(JSON.stringify(seen).includes(AUDIT_PLANT), false, 'the trail holds no secret');
+      assert.match(String(seen[0]!.event.note), /^token \S*REDACTED/);
+      assert.deepEqual((await one.audit.latest(2)).map((e) => e.id), seen.map((e) => e.id));
+      assert.ok(!Number.isNaN(Date.parse(seen[0]!.time)));
+
+      const last = seen.at(-1)!.id;
+      assert.deepEqual(await one.audit.after(last, 0), [], 'nothing after the newest');
+      assert.equal(await one.audit.newestId(), last);
+      const waiting = one.audit.after(last, 60_000);
+      await two.audit.append({ kind: 'token.used', jti: 'j1' });
+      const woke = await waiting;
+      assert.deepEqual(woke.map((e) => e.event), [{ kind: 'token.used', jti: 'j1' }]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('increment: one total across openings, atomic under concurrency, and a fresh start after it expires', async () => {
+    const [one, two] = [await open(), await open()];
+    try {
+      const name = `contract-${Date.now()}-${Math.random()}`;
+      const totals = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).increment(name, 3, 60_000)));
+      assert.deepEqual([...totals].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => 3 * (i + 1)), 'each increment saw its own total');
+      assert.equal(await two.increment(name, 0, 60_000), 120);
+      // A short-lived counter: once its expiry has passed (this machine's clock, which Redis here shares), it starts again.
+      const brief = `${name}-brief`;
+      assert.equal(await one.increment(brief, 5, 50), 5);
+      const expiredAt = Date.now() + 80;
+      while (Date.now() < expiredAt) await new Promise((resolve) => setTimeout(resolve, expiredAt - Date.now()));
+      const again = await two.increment(brief, 1, 60_000);
+      assert.equal(again, 1);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+>>>>>>> main
     }
   });
 }

@@ -9,7 +9,10 @@ describe('git with a large stdout buffer', () => {
 
   it('runs git through stdbuf where coreutils has it, with the same output', (t) => {
     const command = bufferedGit(['version'], env);
-    if (!existsSync('/usr/libexec/coreutils/libstdbuf.so')) t.skip('no libstdbuf on this machine');
+    if (!existsSync('/usr/libexec/coreutils/libstdbuf.so')) {
+      t.skip('no libstdbuf on this machine');
+      return;
+    }
     assert.deepEqual(command.args.slice(0, 3), ['-o', '1M', 'git']);
     const through = spawnSync(command.file, command.args, { env, encoding: 'utf8' });
     const plain = spawnSync('git', ['version'], { env, encoding: 'utf8' });

@@ -41,9 +41,10 @@ describe('config schema', () => {
         max_header_bytes: 16384, max_headers: 100, request_timeout_seconds: 0, idle_timeout_seconds: 300, upstream_connections: 64, ca_file: '', route: [],
       },
       gate: {
-        rules: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
+        rules: '', signing_key: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
         serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, lock_lease_seconds: 10, listen: '127.0.0.1', port: 9418, git_protocol: false, git_push: false, max_connections: 64, http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
       },
+      rate_limit: { requests: 0, bytes: 0, window_seconds: 60 },
     });
   });
 
@@ -57,8 +58,8 @@ describe('config schema', () => {
   const bad: Array<[string, string, RegExp]> = [
     ['[store]\nurll = "sqlite"\n', 'store.urll', /unknown key/],
     ['colour = true\n', 'colour', /unknown key/],
-    ['[log]\nlevel = "loud"\n', 'log.level', /debug|info/],
-    ['[log]\nlevel = 3\n', 'log.level', /./],
+    ['[log]\nlevel = "loud"\n', 'log.level', /expected one of "debug"\|"info"\|"warn"\|"error"\|"silent"$/],
+    ['[log]\nlevel = 3\n', 'log.level', /expected one of "debug"\|"info"\|"warn"\|"error"\|"silent"$/],
     ['[store]\nurl = "mysql://db/x"\n', 'store.url', /sqlite.*redis/],
     ['[store]\nurl = "redis://:hunter2hunter2@127.0.0.1:6379"\n', 'store.url', /must not hold a password/],
     ['[store]\npassword = "hunter2hunter2"\n', 'store.password', /secret reference/],
