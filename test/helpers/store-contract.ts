@@ -187,7 +187,6 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
     }
   });
 
-<<<<<<< HEAD
   it('a lease is renewed while its holder lives, frees when the heartbeat stops, and says when it is lost', async () => {
     const first = await open();
     const second = await open();
@@ -225,7 +224,9 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
     } finally {
       await first.close();
       await second.close();
-=======
+    }
+  });
+
   it('audit trail: two openings append to one trail, in order, redacted, and a follower wakes for the other\'s entry', async () => {
     const [one, two] = [await open(), await open()];
     try {
@@ -267,7 +268,6 @@ export function storeContract(open: (options?: { readOnly?: boolean }) => Promis
       assert.equal(again, 1);
     } finally {
       await Promise.all([one.close(), two.close()]);
->>>>>>> main
     }
   });
 }
