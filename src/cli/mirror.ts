@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
 import { installPreReceive } from '../gate/hooks.ts';
 import { addMirror, findMirror, listMirrors, removeMirror } from '../gate/mirrors.ts';
-import { readStatus, refreshMirror, type MirrorStatus } from '../gate/refresh.ts';
+import { configuredRefresh, readStatus, refreshMirror, type MirrorStatus } from '../gate/refresh.ts';
+import { replicaId } from '../gate/replica.ts';
 import { selfExecutable } from '../self.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
@@ -72,7 +73,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
         const mirrors = await listMirrors(loaded.stateDir, env);
         const store = await openConfiguredStore(loaded, ctx.io.env);
         try {
-          const rows = await Promise.all(mirrors.map(async (m) => ({ name: m.name, path: m.gitDir, upstream: m.upstream, policy: m.policy, status: await readStatus(store, m.name) })));
+          const rows = await Promise.all(mirrors.map(async (m) => ({ name: m.name, path: m.gitDir, upstream: m.upstream, policy: m.policy, status: await readStatus(store, m.name, replicaId(loaded.stateDir)) })));
           if (ctx.flags.json) writeJson(ctx, rows);
           else if (!rows.length) ctx.io.stdout.write('no mirrors; add one with gatehouse mirror add NAME UPSTREAM_URL\n');
           else for (const r of rows) ctx.io.stdout.write(`${ctx.out.bold(r.name)}  ${r.upstream}\n  ${describeStatus(ctx, r.status)}\n`);
@@ -94,7 +95,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
         let failed = 0;
         try {
           for (const m of mirrors) {
-            const outcome = await refreshMirror(m, store, env, { freshnessMs: 0, fetchTimeoutMs: loaded.config.gate.fetch_timeout_seconds * 1000, waitMs: loaded.config.gate.fetch_timeout_seconds * 1000, leaseMs: loaded.config.gate.lock_lease_seconds * 1000 });
+            const outcome = await refreshMirror(m, store, env, configuredRefresh(loaded, env, { freshnessMs: 0 }));
             if (outcome.kind === 'failed') {
               failed++;
               ctx.io.stderr.write(`${m.name}: ${ctx.err.red('failed')}: ${outcome.error}\n`);

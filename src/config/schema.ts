@@ -178,6 +178,12 @@ function buildSchema() {
          * (replicas share it); empty: a key made in the state dir.
          */
         signing_key: z.union([z.literal(''), secretRef]).default(''),
+        /**
+         * This replica's smart HTTP base URL as other replicas on the same store reach it (e.g.
+         * "http://10.0.0.5:9419"). Set: a replica whose mirror is behind copies it from the one that
+         * fetched the upstream last, instead of fetching the upstream again. Empty: not offered.
+         */
+        peer_url: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http:// or https:// URL')]).default(''),
         scan_timeout_seconds: z.number().positive('must be more than 0: the gate never scans without a limit').default(120),
         /**
          * Path globs (** across directories) of content the gate may forward although it cannot read

@@ -14,7 +14,8 @@ import { resolveSecretRef } from '../config/secret-ref.ts';
 export const SIGNING_KEY_FILE = 'token-signing.key';
 export const ISSUER = 'gatehouse';
 
-export type TokenKind = 'git' | 'shim' | 'bypass';
+/** peer: one gate replica fetching a mirror from another (peer-refresh.ts); minted only by gates. */
+export type TokenKind = 'git' | 'shim' | 'bypass' | 'peer';
 
 export interface TokenClaims {
   kind: TokenKind;

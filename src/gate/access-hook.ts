@@ -9,7 +9,7 @@ import type { Store } from '../store/factory.ts';
 import { isBareRepository } from './hooks.ts';
 import { readMirrorSettings } from './mirror-settings.ts';
 import { mirrorsDir } from './mirrors.ts';
-import { refreshMirror } from './refresh.ts';
+import { configuredRefresh, refreshMirror } from './refresh.ts';
 
 export interface AccessDecision {
   allow: boolean;
@@ -48,12 +48,7 @@ export async function decideAccess(request: AccessRequest, loaded: LoadedConfig,
   if (request.service !== 'upload-pack') return { allow: false, message: `gatehouse: service ${request.service} is not offered` };
 
   const gate = loaded.config.gate;
-  const outcome = await refreshMirror(mirror, store, env, {
-    freshnessMs: gate.freshness_seconds * 1000,
-    fetchTimeoutMs: gate.fetch_timeout_seconds * 1000,
-    waitMs: gate.fetch_timeout_seconds * 1000 + 5_000,
-    leaseMs: gate.lock_lease_seconds * 1000,
-  });
+  const outcome = await refreshMirror(mirror, store, env, configuredRefresh(loaded, env, { onPeerFailure: (reason) => log.warn('copy from another replica failed; fetching the upstream', { mirror: mirror.name, reason }) }));
   if (outcome.kind === 'fetched' && (outcome.purged > 0 || outcome.repaired.length > 0)) {
     log.warn('mirror refreshed: purged objects the upstream no longer has, or refs a push left broken', { mirror: mirror.name, purgedObjects: outcome.purged, repairedRefs: outcome.repaired });
   }

@@ -65,10 +65,12 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
     const token = tokenFromAuthorization(req.headers.authorization);
     if (!token) return fail(401, 'authentication required: a gatehouse token (gatehouse token mint --repo NAME)', { 'WWW-Authenticate': 'Basic realm="gatehouse"' });
     let jti = '';
+    let peer = false;
     try {
       const claims = await verifyGateToken(options.store, options.signingKey, token);
       checkGitAccess(claims, name, service === 'git-receive-pack');
       jti = claims.jti;
+      peer = claims.kind === 'peer';
     } catch (error) {
       const status = error instanceof TokenError ? error.status : 401;
       log.warn('refused', { repo: name, service, status, reason: errorMessage(error) });
@@ -78,7 +80,8 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
 
     const gitDir = mirrorPath(options.loaded.stateDir, name);
     if (!isBareRepository(gitDir)) return fail(404, `gatehouse: no mirror named ${name}`);
-    if (action === 'info/refs' && service === 'git-upload-pack') {
+    // A peer replica copies this mirror as it is: refreshing it first could wait on the lock that peer holds.
+    if (action === 'info/refs' && service === 'git-upload-pack' && !peer) {
       const decision = await decideAccess({ service: 'upload-pack', path: gitDir, host: '', ip: req.socket.remoteAddress ?? '' }, options.loaded, options.store, options.env, options.logger);
       if (!decision.allow) return fail(503, decision.message);
     }

@@ -20,6 +20,7 @@ import type { Store } from '../store/factory.ts';
 import { forwardPush, readUpstreamRefs, type ForwardOptions, type ForwardResult } from './forward.ts';
 import { readMirrorSettings, type MirrorSettings } from './mirror-settings.ts';
 import { appendQuietly, type AuditEvent, type AuditKind } from '../audit/trail.ts';
+import { upstreamMoved } from './peer-refresh.ts';
 import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
 import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
 import { parseRefUpdates, type RefUpdate } from './ref-updates.ts';
@@ -55,12 +56,17 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
   const note: NoteEvent = (kind, fields = {}) => {
     events.push({ kind, mirror: mirror.name || ctx.gitDir, push, refs: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })), ...fields });
   };
+  const run: PushRun = { started, updates, mirror, audit, log, note, forwarded: false };
   try {
-    return await decidePush(ctx, { started, updates, mirror, audit, log, note });
+    return await decidePush(ctx, run);
   } catch (error) {
     note('push.refused', { reason: 'gate error', error: errorMessage(error) });
     throw error;
   } finally {
+    // Replicas sharing a store copy each other's fetches of this mirror only until the upstream moves.
+    if (run.forwarded && ctx.store?.kind === 'redis') {
+      await upstreamMoved(ctx.store, mirror.name).catch((error: unknown) => log.warn('could not mark the upstream as moved for other replicas', { error: errorMessage(error) }));
+    }
     for (const event of events) {
       const failed = await appendQuietly(ctx.store?.audit, event);
       if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
@@ -77,6 +83,8 @@ interface PushRun {
   audit: Logger;
   log: Logger;
   note: NoteEvent;
+  /** Set once the forward may have reached the upstream. */
+  forwarded: boolean;
 }
 
 async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number> {
@@ -148,6 +156,7 @@ async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number>
   // and this line with no outcome after it is how an operator sees such a push (the next
   // refresh brings the mirror to whatever the upstream holds).
   log.info('forwarding', { updates: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })) });
+  run.forwarded = true;
   const forwarded = await forwardPush({ ...target, timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
   const scanned = `gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; `;
   return answerForward(ctx, log, note, forwarded, target, { scanned, started, verifyTimeoutMs: gate.verify_timeout_seconds * 1000 });

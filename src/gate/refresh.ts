@@ -16,6 +16,9 @@ import type { MirrorSettings } from './mirror-settings.ts';
 import { fencedFetch, fenceIsCurrent, raiseFence } from './refresh-fence.ts';
 import { purgeUnreachable, readRefs, recordRefs, rememberOrphans, repairPushedRefs, type MirrorGit, type Refs } from './purge.ts';
 import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
+import { peerContext, peerFetchEnv, peerMirrorUrl, peerToCopy, publishSnapshot, readSnapshot, upstreamGeneration, type PeerContext, type UpstreamSnapshot } from './peer-refresh.ts';
+import { replicaId } from './replica.ts';
+import type { LoadedConfig } from '../config/load.ts';
 
 export const STATUS_NAMESPACE = 'mirror-status';
 
@@ -25,6 +28,10 @@ export interface MirrorStatus {
   lastError: string | null;
   /** How many fetches reached the upstream, for operators (and tests) to see coalescing work. */
   fetches: number;
+  /** Refreshes copied from another replica instead of the upstream (peer-refresh.ts). */
+  peerCopies?: number;
+  /** The upstream generation read before the last refresh began (peer-refresh.ts); replicas only. */
+  generation?: number;
 }
 
 export interface RefreshOptions {
@@ -34,6 +41,12 @@ export interface RefreshOptions {
   waitMs: number;
   /** The refresh lock's lease: renewed every third of it while the refresh runs; a dead holder's lock frees after it. */
   leaseMs: number;
+  /** This replica (replica.ts): each keeps its own status, since each keeps its own mirror. */
+  replica: string;
+  /** Sharing with other replicas on the same store; without it every refresh fetches the upstream. */
+  peers?: Omit<PeerContext, 'replica'>;
+  /** Told why a copy from a peer was not made (the refresh then fetches the upstream). */
+  onPeerFailure?: (reason: string) => void;
   now?: () => number;
 }
 
@@ -42,46 +55,103 @@ const PURGE_TIMEOUT_MS = 15 * 60_000;
 
 export type RefreshOutcome =
   /** purged: objects removed because the upstream no longer has them; repaired: refs a push left broken, taken afresh. */
-  | { kind: 'fetched'; purged: number; repaired: string[] }
+  | { kind: 'fetched'; purged: number; repaired: string[]; from: 'upstream' | 'peer' }
   | { kind: 'fresh'; ageMs: number }
   | { kind: 'failed'; error: string; lastFetchAt: number | null };
 
-export async function readStatus(store: Store, name: string): Promise<MirrorStatus> {
-  return ((await store.namespace(STATUS_NAMESPACE).get(name)) as MirrorStatus | undefined) ?? { lastFetchAt: null, lastAttemptAt: null, lastError: null, fetches: 0 };
+/** The refresh options the config gives (access hook, mirror sync); freshness overridable. */
+export function configuredRefresh(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  extra: Partial<Pick<RefreshOptions, 'freshnessMs' | 'onPeerFailure'>> = {},
+): RefreshOptions {
+  const gate = loaded.config.gate;
+  const replica = replicaId(loaded.stateDir);
+  return {
+    freshnessMs: gate.freshness_seconds * 1000,
+    fetchTimeoutMs: gate.fetch_timeout_seconds * 1000,
+    waitMs: gate.fetch_timeout_seconds * 1000 + 5_000,
+    leaseMs: gate.lock_lease_seconds * 1000,
+    replica,
+    // Copies between replicas only where they share a store another replica could have written.
+    ...(loaded.config.store.url.startsWith('redis') ? { peers: peerContext(loaded, env, replica) } : {}),
+    ...extra,
+  };
 }
 
-async function writeStatus(store: Store, name: string, status: MirrorStatus): Promise<void> {
-  await store.namespace(STATUS_NAMESPACE).set(name, status);
+/** A mirror's refresh status on one replica: replicas sharing a store each have their own mirror. */
+export async function readStatus(store: Store, name: string, replica: string): Promise<MirrorStatus> {
+  return ((await store.namespace(STATUS_NAMESPACE).get(`${name}@${replica}`)) as MirrorStatus | undefined) ?? { lastFetchAt: null, lastAttemptAt: null, lastError: null, fetches: 0 };
+}
+
+async function writeStatus(store: Store, name: string, replica: string, status: MirrorStatus): Promise<void> {
+  await store.namespace(STATUS_NAMESPACE).set(`${name}@${replica}`, status);
 }
 
 export async function refreshMirror(mirror: MirrorSettings, store: Store, env: NodeJS.ProcessEnv, options: RefreshOptions): Promise<RefreshOutcome> {
   const now = options.now ?? Date.now;
   const asked = now();
-  const current = await readStatus(store, mirror.name);
-  if (current.lastFetchAt !== null && asked - current.lastFetchAt < options.freshnessMs) return { kind: 'fresh', ageMs: asked - current.lastFetchAt };
+  const self = options.peers ? { ...options.peers, replica: options.replica } : undefined;
+  // With replicas, a push forwarded through any of them makes every mirror stale (peer-refresh.ts).
+  const askedGeneration = self ? await upstreamGeneration(store, mirror.name) : 0;
+  const current = await readStatus(store, mirror.name, options.replica);
+  if (current.lastFetchAt !== null && asked - current.lastFetchAt < options.freshnessMs && (current.generation ?? 0) === askedGeneration) {
+    return { kind: 'fresh', ageMs: asked - current.lastFetchAt };
+  }
 
   const lock = await store.locks.acquire(`refresh:${mirror.name}`, { ttlMs: options.leaseMs, waitMs: options.waitMs, retryMs: 20 });
   if (!lock) return { kind: 'failed', error: 'another refresh of this mirror is taking too long', lastFetchAt: current.lastFetchAt };
   const lease = holdLease(lock, options.leaseMs);
   try {
-    // Whoever held the lock before us may have fetched after we asked: then their fetch is ours.
-    const status = await readStatus(store, mirror.name);
-    if (status.lastFetchAt !== null && status.lastFetchAt >= asked) return { kind: 'fresh', ageMs: now() - status.lastFetchAt };
-    if (status.lastAttemptAt !== null && status.lastAttemptAt >= asked && status.lastError) {
-      return { kind: 'failed', error: status.lastError, lastFetchAt: status.lastFetchAt };
+    // Whoever held the lock before us may have refreshed after we asked (from the upstream or a
+    // peer): then their outcome is ours. A status is written once its attempt is over.
+    const status = await readStatus(store, mirror.name, options.replica);
+    if (status.lastAttemptAt !== null && status.lastAttemptAt >= asked) {
+      if (status.lastError) return { kind: 'failed', error: status.lastError, lastFetchAt: status.lastFetchAt };
+      if (status.lastFetchAt !== null) return { kind: 'fresh', ageMs: now() - status.lastFetchAt };
     }
+    if (status.lastFetchAt !== null && status.lastFetchAt >= asked) return { kind: 'fresh', ageMs: now() - status.lastFetchAt };
     const attempt = now();
     raiseFence(mirror.gitDir, lock.token);
     try {
-      const { purged, repaired } = await syncMirror(mirror, env, options.fetchTimeoutMs, lease);
-      await writeFenced(lease, () => writeStatus(store, mirror.name, { lastFetchAt: now(), lastAttemptAt: attempt, lastError: null, fetches: status.fetches + 1 }));
-      return { kind: 'fetched', purged, repaired };
+      const generation = self ? await upstreamGeneration(store, mirror.name) : 0;
+      const peer = peerToCopy(self ? await readSnapshot(store, mirror.name) : null, self, now(), options.freshnessMs, generation);
+      let source: FetchSource = { kind: 'upstream' };
+      if (peer && self) {
+        try {
+          source = { kind: 'peer', snapshot: peer, token: await self.peerToken(mirror.name) };
+        } catch (error) {
+          options.onPeerFailure?.(errorMessage(error));
+        }
+      }
+      let synced: { purged: number; repaired: string[]; head: string | null; from: 'upstream' | 'peer' };
+      try {
+        synced = await syncMirror(mirror, env, options.fetchTimeoutMs, lease, source);
+      } catch (error) {
+        // A peer that cannot be copied (gone, its key not ours): the upstream is still the truth.
+        if (source.kind !== 'peer' || lease.lost.aborted) throw error;
+        options.onPeerFailure?.(redactText(errorMessage(error)));
+        synced = await syncMirror(mirror, env, options.fetchTimeoutMs, lease, { kind: 'upstream' });
+      }
+      const fromUpstream = synced.from === 'upstream';
+      await writeFenced(lease, () =>
+        writeStatus(store, mirror.name, options.replica, {
+          lastFetchAt: fromUpstream ? now() : peer!.fetchedAt,
+          lastAttemptAt: attempt,
+          lastError: null,
+          fetches: status.fetches + (fromUpstream ? 1 : 0),
+          peerCopies: (status.peerCopies ?? 0) + (fromUpstream ? 0 : 1),
+          generation,
+        }),
+      );
+      if (fromUpstream && self) await publishSnapshot(store, mirror.name, { fetchedAt: attempt, generation, replica: self.replica, peerUrl: self.peerUrl, head: synced.head });
+      return { kind: 'fetched', purged: synced.purged, repaired: synced.repaired, from: synced.from };
     } catch (error) {
       const message = redactText(errorMessage(lease.lost.aborted ? lease.lost.reason : error));
       // A refresh that lost its lock leaves the mirror and its status to the holder that has it now.
       if (lease.lost.aborted) return { kind: 'failed', error: message, lastFetchAt: status.lastFetchAt };
       removeStaleLocks(mirror.gitDir);
-      await writeStatus(store, mirror.name, { ...status, lastAttemptAt: attempt, lastError: message, fetches: status.fetches + 1 });
+      await writeStatus(store, mirror.name, options.replica, { ...status, lastAttemptAt: attempt, lastError: message, fetches: status.fetches + 1 });
       return { kind: 'failed', error: message, lastFetchAt: status.lastFetchAt };
     }
   } finally {
@@ -107,12 +177,19 @@ function checkFence(mirror: MirrorSettings, lease: Lease): void {
  * them afresh), the fetch, then the purge of what it left unreachable. A failure leaves the purge
  * to the next refresh, and the mirror is not served as fresh meanwhile.
  */
-async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, lease: Lease): Promise<{ purged: number; repaired: string[] }> {
+async function syncMirror(
+  mirror: MirrorSettings,
+  baseEnv: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  lease: Lease,
+  source: FetchSource,
+): Promise<{ purged: number; repaired: string[]; head: string | null; from: 'upstream' | 'peer' }> {
   const git: MirrorGit = { gitDir: mirror.gitDir, env: localEnv(mirror.gitDir, baseEnv), timeoutMs };
   checkFence(mirror, lease);
   const { refs: before, deleted } = await repairPushedRefs(git);
+  let head: string | null;
   try {
-    await fetchFromUpstream(mirror, baseEnv, timeoutMs, { lease });
+    head = source.kind === 'peer' ? await fetchFromPeer(mirror, baseEnv, timeoutMs, lease, source) : await fetchFromUpstream(mirror, baseEnv, timeoutMs, { lease });
   } catch (error) {
     // fetch --prune deletes refs before it fetches, so it may have orphaned objects and failed after.
     rememberOrphans(mirror.gitDir, before, await readRefs(git).catch((): Refs => new Map()));
@@ -123,7 +200,7 @@ async function syncMirror(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, ti
   const purged = await purgeUnreachable({ ...git, timeoutMs: PURGE_TIMEOUT_MS }, before, after, async () => checkFence(mirror, lease));
   checkFence(mirror, lease);
   recordRefs(mirror.gitDir, after);
-  return { purged, repaired: deleted };
+  return { purged, repaired: deleted, head, from: source.kind };
 }
 
 /**
@@ -142,7 +219,7 @@ function localEnv(gitDir: string, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv
  * when the lease is lost and its ref updates are fenced by the lease's token; without one (the
  * first fetch of `mirror add`, before anything serves the mirror) no hook runs at all.
  */
-export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, options: { lease?: Lease } = {}): Promise<void> {
+export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, options: { lease?: Lease } = {}): Promise<string | null> {
   const { lease } = options;
   const fence = lease ? fencedFetch(mirror.gitDir, lease.lock.token) : { hooksPath: '/dev/null', env: {} };
   const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir, ...fence.env };
@@ -153,6 +230,7 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
     const head = /^ref: (refs\/\S+)\tHEAD$/m.exec(stdout);
     if (lease) checkFence(mirror, lease);
     if (head) await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, 'symbolic-ref', 'HEAD', head[1]!], { cwd: mirror.gitDir, env });
+    return head?.[1] ?? null;
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
@@ -163,6 +241,30 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
     throw new Error(`fetch from upstream failed: ${redirect ? `${redirect} (git: ${said})` : said}`);
   }
 }
+
+/**
+ * The same fetch from another replica's copy of the mirror (peer-refresh.ts), fenced the same way,
+ * with HEAD as that replica saw the upstream's.
+ */
+async function fetchFromPeer(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv, timeoutMs: number, lease: Lease, source: Extract<FetchSource, { kind: 'peer' }>): Promise<string | null> {
+  const fence = fencedFetch(mirror.gitDir, lease.lock.token);
+  const env = { ...peerFetchEnv(baseEnv, source.token), GIT_DIR: mirror.gitDir, ...fence.env };
+  const url = peerMirrorUrl(source.snapshot.peerUrl, mirror.name);
+  try {
+    await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', url, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs, signal: lease.lost });
+    checkFence(mirror, lease);
+    const head = source.snapshot.head;
+    if (head) await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, 'symbolic-ref', 'HEAD', head], { cwd: mirror.gitDir, env });
+    return head;
+  } catch (error) {
+    if (lease.lost.aborted) throw lease.lost.reason;
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(`copy from replica ${source.snapshot.peerUrl} failed: ${stderr.split('\n').slice(-2).join(' ') || errorMessage(error)}`);
+  }
+}
+
+/** Where a refresh fetches from: the upstream, or a replica that fetched it within the freshness window. */
+type FetchSource = { kind: 'upstream' } | { kind: 'peer'; snapshot: UpstreamSnapshot; token: string };
 
 /**
  * After an interrupted fetch: stale lock files would block the next one. (Refs pointing at

@@ -23,6 +23,11 @@ export function repoMatches(claims: TokenClaims, repo: string): boolean {
 
 /** For smart HTTP: the token must be a git token for this repository with enough scope. */
 export function checkGitAccess(claims: TokenClaims, repo: string, write: boolean): void {
+  if (claims.kind === 'peer') {
+    // Another replica copying this mirror: read only, that mirror only.
+    if (write || claims.repo !== repo) throw new TokenError(`peer token is for reading ${claims.repo ?? '?'} only`, 403);
+    return;
+  }
   if (claims.kind !== 'git') throw new TokenError('not a git access token', 403);
   if (!repoMatches(claims, repo)) throw new TokenError(`token is not valid for ${repo}`, 403);
   if (write && claims.scope !== 'write') throw new TokenError('token is read-only; pushing needs a write token', 403);

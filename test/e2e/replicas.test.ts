@@ -13,6 +13,7 @@ import { startGateServer } from '../helpers/gate-server.ts';
 import { TestRepo } from '../helpers/git.ts';
 import { freePort } from '../helpers/net.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
+import { startHttpGitServer } from '../helpers/http-backend.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const cleanups: Array<() => unknown> = [];
@@ -118,5 +119,91 @@ describe('three serve replicas on one Redis', () => {
     // Used: 3, then 4 and the other token's 1, then 4 before git's clone. Refused: 3 revoked, 3 over the limit, git's clone.
     assert.equal(kinds.filter((k) => k === 'token.used').length, 3 + requestLimit + 1 + requestLimit);
     assert.equal(kinds.filter((k) => k === 'token.refused').length, 3 + 3 + 1);
+  });
+});
+
+describe('replicas share a refresh: one upstream fetch for a burst of clones over three', () => {
+  let redis: RedisServer;
+  before(async () => {
+    assertBuilt();
+    redis = await startRedis();
+  });
+  after(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+    await redis?.stop();
+  });
+
+  it('60 concurrent clones spread over three replicas cost the upstream one fetch; every clone gets the upstream\'s newest commit', async () => {
+    const root = tempDir(suite, 'gatehouse-peers');
+    const seed = new TestRepo(join(root, 'seed'));
+    seed.commit('initial', { 'README.md': '# app\n' });
+    mkdirSync(join(root, 'upstreams'));
+    const upstream = new TestRepo(join(root, 'upstreams/app.git'), { bare: true });
+    seed.git('push', '-q', upstream.dir, 'main');
+    const server = await startHttpGitServer(join(root, 'upstreams'));
+    cleanups.push(() => server.close());
+    const signingKey = randomBytes(32).toString('base64');
+    const ports = await Promise.all([0, 1, 2].map(() => freePort()));
+    const peers = await Promise.all(
+      ports.map(async (port, n) => {
+        const config =
+          `[gate]\nfreshness_seconds = 600\nsigning_key = "env:GATEHOUSE_TEST_SIGNING_KEY"\npeer_url = "http://127.0.0.1:${port}"\n` +
+          `[store]\nurl = "${redis.url}"\nnamespace = "peers"\n`;
+        const env = gatehouseEnv(join(root, `replica-${n}`), config, { GATEHOUSE_TEST_SIGNING_KEY: signingKey });
+        const added = await run(BINARY, ['mirror', 'add', 'app', `${server.url}/app.git`], { env });
+        assert.equal(added.code, 0, added.stderr);
+        await startGateServer(suite, ['serve', '--http-port', String(port), '--log-level', 'warn'], env, [port]);
+        return { env, url: `http://127.0.0.1:${port}` };
+      }),
+    );
+    // The upstream moves after every replica made its mirror: each mirror is behind.
+    const newest = seed.commit('newer', { 'NEWS.md': 'news\n' });
+    seed.git('push', '-q', upstream.dir, 'main');
+    const before = server.uploadPackRequests;
+
+    const minted = await run(BINARY, ['token', 'mint', '--repo', 'app', '--ttl', '1h'], { env: peers[0]!.env });
+    assert.equal(minted.code, 0, minted.stderr);
+    const header = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`gatehouse:${minted.stdout.trim()}`).toString('base64')}` };
+    const clones = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const replica = peers[i % peers.length]!;
+        const dir = join(root, `clones/${i}`);
+        const cloned = await run('git', ['clone', '-q', `${replica.url}/git/app`, dir], { env: { ...replica.env, ...header, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: 300_000 });
+        return { i, cloned, head: cloned.code === 0 ? TestRepo.open(dir).head() : '' };
+      }),
+    );
+    for (const { i, cloned, head } of clones) {
+      assert.equal(cloned.code, 0, `clone ${i}: ${cloned.stderr}`);
+      assert.equal(head, newest, `clone ${i} has the upstream's newest commit`);
+    }
+    // One refresh reaches the upstream twice: the fetch and the ls-remote for HEAD.
+    assert.equal(server.uploadPackRequests - before, 2, 'one upstream fetch for the whole burst');
+
+    const statuses = await Promise.all(
+      peers.map(async (replica) => {
+        const listed = await run(BINARY, ['mirror', 'list', '--json'], { env: replica.env });
+        assert.equal(listed.code, 0, listed.stderr);
+        return (JSON.parse(listed.stdout) as Array<{ status: { fetches: number; peerCopies?: number } }>)[0]!.status;
+      }),
+    );
+    // mirror add's own fetch is not a refresh: each replica counts the refresh it did.
+    assert.deepEqual(statuses.map((s) => s.fetches + (s.peerCopies ?? 0)).sort(), [1, 1, 1], JSON.stringify(statuses));
+    assert.equal(statuses.filter((s) => s.fetches === 1).length, 1, JSON.stringify(statuses));
+
+    // A push forwarded through one replica is in the next clone from any other, fresh or not.
+    const writer = await run(BINARY, ['token', 'mint', '--repo', 'app', '--scope', 'write', '--ttl', '1h'], { env: peers[2]!.env });
+    assert.equal(writer.code, 0, writer.stderr);
+    const writeHeader = { ...header, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`gatehouse:${writer.stdout.trim()}`).toString('base64')}` };
+    const work = TestRepo.open(join(root, 'clones/2'));
+    const pushedCommit = work.commit('through replica 2', { 'CHANGES.md': 'pushed through a replica\n' });
+    const pushed = await run('git', ['push', '-q', `${peers[2]!.url}/git/app`, 'HEAD:main'], { cwd: work.dir, env: { ...peers[2]!.env, ...writeHeader, GIT_TERMINAL_PROMPT: '0' } });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.equal(upstream.ref('refs/heads/main'), pushedCommit);
+    for (const [n, replica] of peers.entries()) {
+      const dir = join(root, `after-push/${n}`);
+      const cloned = await run('git', ['clone', '-q', `${replica.url}/git/app`, dir], { env: { ...replica.env, ...header, GIT_TERMINAL_PROMPT: '0' } });
+      assert.equal(cloned.code, 0, cloned.stderr);
+      assert.equal(TestRepo.open(dir).head(), pushedCommit, `replica ${n} serves the pushed commit`);
+    }
   });
 });

@@ -26,7 +26,7 @@ async function setUp(t: TestContext) {
   const settings = await readMirrorSettings(mirror.dir, GIT_ENV);
   // Every refresh is due: a clock that moves a second per reading.
   let clock = 0;
-  const refresh = () => refreshMirror(settings, store, GIT_ENV, { freshnessMs: 0, fetchTimeoutMs: 20_000, waitMs: 0, leaseMs: 10_000, now: () => (clock += 1000) });
+  const refresh = () => refreshMirror(settings, store, GIT_ENV, { freshnessMs: 0, fetchTimeoutMs: 20_000, waitMs: 0, leaseMs: 10_000, replica: 'test', now: () => (clock += 1000) });
   const push = (...args: string[]) => owner.git('push', '-q', '--force', upstream.dir, ...args);
   const packs = () => readdirSync(join(mirror.dir, 'objects/pack')).filter((f) => f.endsWith('.pack')).sort();
   const has = (oid: string) => {
