@@ -48,7 +48,12 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
         hint: 'give --http-port PORT, or add --git-protocol on a trusted network',
       });
     }
-    const store = await openConfiguredStore(loaded, ctx.io.env);
+    const store = await openConfiguredStore(loaded, ctx.io.env, {
+      onReachability: (reachable, detail) => {
+        if (reachable) logger.info('state store reachable again', { store: detail });
+        else logger.error('state store unreachable: smart HTTP answers 503 until it is back', { error: detail });
+      },
+    });
     let daemon: SupervisedDaemon | null = null;
     if (gitProtocol) {
       const port = args.port ?? gate.port;
