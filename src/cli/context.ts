@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { configEnv } from '../config/source.ts';
-import { batchingSink, createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
+import { batchingSink, createLogger, fileSink, guardedSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { makeChalk } from './output.ts';
 
@@ -44,16 +44,17 @@ export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext
     err: makeChalk(io.stderr, io.env, flags.color),
     config,
     childEnv: () => configEnv(config(), io.env),
+    // A log that cannot be written (a full disk) never stops a command or a server: see guardedSink.
     logger: () => {
       if (!logger) {
         const { log } = config().config;
-        logger = createLogger({ level: flags.logLevel ?? log.level, sink: log.file ? fileSink(log.file) : io.stderr });
+        logger = createLogger({ level: flags.logLevel ?? log.level, sink: log.file ? guardedSink(fileSink(log.file), io.stderr) : io.stderr });
       }
       return logger;
     },
     serverLogger: () => {
       const { log } = config().config;
-      return createLogger({ level: flags.logLevel ?? log.level, sink: batchingSink(log.file ? fileSink(log.file) : io.stderr) });
+      return createLogger({ level: flags.logLevel ?? log.level, sink: batchingSink(log.file ? guardedSink(fileSink(log.file), io.stderr) : io.stderr) });
     },
   };
 }

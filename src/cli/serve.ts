@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { Argv } from 'yargs';
 import { loadSigningKey } from '../credential/tokens.ts';
 import { GatehouseError } from '../errors.ts';
+import { logWriteFailures } from '../log/logger.ts';
 import { gitProtocolWarning, SupervisedDaemon } from '../gate/daemon.ts';
 import { createGitHttpHandler } from '../gate/http-git.ts';
 import { mirrorsDir } from '../gate/mirrors.ts';
@@ -48,7 +49,12 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
         hint: 'give --http-port PORT, or add --git-protocol on a trusted network',
       });
     }
-    const store = await openConfiguredStore(loaded, ctx.io.env);
+    const store = await openConfiguredStore(loaded, ctx.io.env, {
+      onReachability: (reachable, detail) => {
+        if (reachable) logger.info('state store reachable again', { store: detail });
+        else logger.error('state store unreachable: smart HTTP answers 503 until it is back', { error: detail });
+      },
+    });
     let daemon: SupervisedDaemon | null = null;
     if (gitProtocol) {
       const port = args.port ?? gate.port;
@@ -80,6 +86,7 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
           if (!res.headersSent) res.writeHead(500).end('internal error\n');
         });
       } else if (req.url === '/healthz') res.writeHead(200).end('ok\n');
+      else if (req.url === '/metrics') res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(serveMetrics());
       else res.writeHead(404).end('not found\n');
     });
     // Long clones and pushes must not be cut by Node's default request timeout.
@@ -105,3 +112,13 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
     return 0;
   },
 });
+
+/** Prometheus text for the gate's own server (the shim, when configured, has its own /metrics). */
+function serveMetrics(): string {
+  return [
+    '# HELP gatehouse_log_write_failures_total Log lines that could not be written (e.g. a full disk); serving goes on without them.',
+    '# TYPE gatehouse_log_write_failures_total counter',
+    `gatehouse_log_write_failures_total ${logWriteFailures()}`,
+    '',
+  ].join('\n');
+}

@@ -4,6 +4,7 @@
 // Secrets never live here: keys that need one take a secret reference ("env:NAME" or "file:PATH").
 import * as z from 'zod';
 import { LOG_LEVELS } from '../log/logger.ts';
+import { machineConnectionLimit } from '../gate/connection-limit.ts';
 import { SECRET_REF_PATTERN } from './secret-ref.ts';
 
 /**
@@ -222,7 +223,11 @@ function buildSchema() {
          * gate, but anyone who can reach the port may push to any mirror). Off: git daemon refuses them.
          */
         git_push: z.boolean().default(false),
-        max_connections: z.int().min(1).default(64),
+        /**
+         * git daemon --max-connections. Past it git daemon resets connections without a word, so
+         * the default is sized for the machine's memory (64 to 1024; see gate/connection-limit.ts).
+         */
+        max_connections: z.int().min(1).default(() => machineConnectionLimit()),
         /** gatehouse serve: smart HTTP at /git/<name> on this port (0 turns it off). */
         http_port: z.int().min(0).max(65535).default(9419),
         /** git daemon --timeout (idle) and --init-timeout, seconds. */

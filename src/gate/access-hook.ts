@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { LoadedConfig } from '../config/load.ts';
-import type { Logger } from '../log/logger.ts';
+import { bestEffort, type Logger } from '../log/logger.ts';
 import type { Store } from '../store/factory.ts';
 import { isBareRepository } from './hooks.ts';
 import { readMirrorSettings } from './mirror-settings.ts';
@@ -25,7 +25,8 @@ export interface AccessRequest {
 }
 
 export async function decideAccess(request: AccessRequest, loaded: LoadedConfig, store: Store, env: NodeJS.ProcessEnv, logger: Logger): Promise<AccessDecision> {
-  const log = logger.child({ role: 'access-hook', service: request.service, ip: request.ip });
+  // Best-effort: a log that cannot be written (a full disk) must not deny clones.
+  const log = bestEffort(logger).child({ role: 'access-hook', service: request.service, ip: request.ip });
   let gitDir: string;
   let root: string;
   try {

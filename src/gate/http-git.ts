@@ -50,6 +50,11 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
     const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(`${message}\n`);
     };
+    // 503 and never 401: a 401 makes git ask for credentials and then say "Authentication failed".
+    const storeUnreachable = (error: unknown) => {
+      log.error('state store unreachable', { repo: match?.[1], error: errorMessage(error) });
+      return fail(503, `gatehouse: the gate's state store (${options.store.location}) is unreachable; try again later`, { 'Retry-After': '5' });
+    };
     if (!match) return fail(404, 'not found: smart HTTP lives at /git/<mirror>/info/refs');
     let name: string;
     try {
@@ -72,17 +77,24 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       jti = claims.jti;
       peer = claims.kind === 'peer';
     } catch (error) {
-      const status = error instanceof TokenError ? error.status : 401;
-      log.warn('refused', { repo: name, service, status, reason: errorMessage(error) });
-      await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' });
-      return fail(status, `gatehouse: ${errorMessage(error)}`, status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
+      // Anything but a TokenError came from the store (the revocation check): an outage, not a bad credential.
+      if (!(error instanceof TokenError)) return storeUnreachable(error);
+      log.warn('refused', { repo: name, service, status: error.status, reason: errorMessage(error) });
+      await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status: error.status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' });
+      return fail(error.status, `gatehouse: ${errorMessage(error)}`, error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
     }
 
     const gitDir = mirrorPath(options.loaded.stateDir, name);
     if (!isBareRepository(gitDir)) return fail(404, `gatehouse: no mirror named ${name}`);
     // A peer replica copies this mirror as it is: refreshing it first could wait on the lock that peer holds.
     if (action === 'info/refs' && service === 'git-upload-pack' && !peer) {
-      const decision = await decideAccess({ service: 'upload-pack', path: gitDir, host: '', ip: req.socket.remoteAddress ?? '' }, options.loaded, options.store, options.env, options.logger);
+      let decision;
+      try {
+        decision = await decideAccess({ service: 'upload-pack', path: gitDir, host: '', ip: req.socket.remoteAddress ?? '' }, options.loaded, options.store, options.env, options.logger);
+      } catch (error) {
+        if (!(await options.store.ping().then(() => true, () => false))) return storeUnreachable(error);
+        throw error;
+      }
       if (!decision.allow) return fail(503, decision.message);
     }
     if (limiter.active) {
@@ -90,8 +102,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       try {
         admission = await limiter.admit(jti);
       } catch (error) {
-        log.error('rate limit check failed: the state store did not answer', { repo: name, error: errorMessage(error) });
-        return fail(503, "gatehouse: the gate's state store is unreachable; try again shortly");
+        return storeUnreachable(error);
       }
       if (!admission.allowed) {
         log.warn('rate limited', { repo: name, service, token: jti, reason: admission.reason });

@@ -215,6 +215,15 @@ function localEnv(gitDir: string, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv
 }
 
 /**
+ * git's words when a ref moved between the fetch reading the mirror's refs and writing them: a
+ * push through the gate updated it (receive-pack writes a forwarded push's refs after the
+ * pre-receive gate exits). The upstream already holds that push, so fetching again, from the
+ * refs as they are now, settles it; refusing the clone for it did not.
+ */
+const REF_RACE = /cannot lock ref|unable to update local ref/;
+const FETCH_ATTEMPTS = 5;
+
+/**
  * fetch --prune of every ref, then HEAD's symref. With a lease (a refresh), the fetch is stopped
  * when the lease is lost and its ref updates are fenced by the lease's token; without one (the
  * first fetch of `mirror add`, before anything serves the mirror) no hook runs at all.
@@ -225,7 +234,16 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
   const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir, ...fence.env };
   const signal = lease?.lost;
   try {
-    await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs, signal });
+    const fetch = ['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runGit(fetch, { cwd: mirror.gitDir, env, timeoutMs, signal });
+        break;
+      } catch (error) {
+        if (attempt >= FETCH_ATTEMPTS || signal?.aborted || !REF_RACE.test(String((error as { stderr?: string }).stderr ?? ''))) throw error;
+        if (lease) checkFence(mirror, lease);
+      }
+    }
     const { stdout } = await runGit(['ls-remote', '--symref', mirror.upstream, 'HEAD'], { cwd: mirror.gitDir, env, timeoutMs, signal });
     const head = /^ref: (refs\/\S+)\tHEAD$/m.exec(stdout);
     if (lease) checkFence(mirror, lease);

@@ -87,6 +87,49 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
+let writeFailures = 0;
+
+/** Log writes this process could not make (a full disk, a broken sink), for /metrics. */
+export function logWriteFailures(): number {
+  return writeFailures;
+}
+
+/**
+ * A sink whose failures never reach the caller: for servers, which must keep serving when their
+ * log cannot be written (a full disk). Each failed write is counted (logWriteFailures); the first
+ * of a run of failures is said once on `fallback` (stderr), and so is the recovery.
+ */
+export function guardedSink(inner: LogSink, fallback: LogSink): LogSink {
+  let failing = false;
+  const say = (text: string) => {
+    try {
+      fallback.write(text);
+    } catch {
+      // nowhere left to say it; the counter still has it
+    }
+  };
+  return {
+    write(line: string) {
+      try {
+        inner.write(line);
+      } catch (error) {
+        writeFailures++;
+        if (!failing) {
+          failing = true;
+          const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          say(`gatehouse: cannot write the log (${reason}); its lines are dropped until it can be written (counted as gatehouse_log_write_failures_total)\n`);
+        }
+        return true;
+      }
+      if (failing) {
+        failing = false;
+        say(`gatehouse: the log can be written again (${writeFailures} writes failed so far)\n`);
+      }
+      return true;
+    },
+  };
+}
+
 /** Appends log lines to a file created 0600 (logs can name hosts and repos; keep them private). */
 export function fileSink(path: string): LogSink {
   const fd = openSync(path, 'a', 0o600);

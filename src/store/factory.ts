@@ -28,6 +28,11 @@ export interface StoreOptions {
   password?: string | undefined;
   connectTimeoutMs?: number;
   /**
+   * Told when a Redis store that was reachable stops being so (reachable: false, with the client's
+   * reason) and when it is back: for a server's log. SQLite never calls it.
+   */
+  onReachability?: (reachable: boolean, detail: string) => void;
+  /**
    * Only read() will be used (the credential helper's get). SQLite then opens the file read-only
    * without keyv and creates nothing; namespace() and locks throw. Redis ignores it.
    */
@@ -176,18 +181,35 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
   const url = new URL(options.url);
   const location = `${url.protocol}//${url.host}${url.pathname}`;
   const connectTimeout = options.connectTimeoutMs ?? 3000;
+  let connected = false;
   const client = createClient({
     url: options.url,
     password: options.password,
+    // While Redis is away, commands fail at once (the caller answers "store unreachable") instead
+    // of queueing until it is back.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout,
-      // Bounded retries: a gate that cannot reach its shared state must fail, not hang.
-      reconnectStrategy: (retries: number) => (retries >= 5 ? new Error(`Redis at ${location} is unreachable`) : Math.min(50 * 2 ** retries, 1000)),
+      // Opening: bounded retries, so a gate that cannot reach its shared state fails instead of
+      // hanging. Once open: reconnect for as long as the process runs, so a long-running server
+      // serves again when Redis is back.
+      reconnectStrategy: (retries: number) => (!connected && retries >= 5 ? new Error(`Redis at ${location} is unreachable`) : Math.min(50 * 2 ** retries, 1000)),
     },
   });
   let lastError: unknown;
+  let reachable = true;
   client.on('error', (error: unknown) => {
     lastError = error;
+    if (connected && reachable) {
+      reachable = false;
+      options.onReachability?.(false, errorMessage(error));
+    }
+  });
+  client.on('ready', () => {
+    if (connected && !reachable) {
+      reachable = true;
+      options.onReachability?.(true, location);
+    }
   });
   try {
     await client.connect();
@@ -201,6 +223,7 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
       hint: 'check store.url and that redis-server is running and reachable',
     });
   }
+  connected = true;
   const views = new Map<string, Keyv>();
   const namespace = (name: string): Keyv => {
     let view = views.get(name);
@@ -227,7 +250,9 @@ async function openRedisStore(options: StoreOptions): Promise<Store> {
     },
     async close() {
       if (blocking) (await blocking).destroy();
-      await client.close();
+      // close() lets queued commands finish; with Redis away there is nothing to finish.
+      if (client.isReady) await client.close();
+      else client.destroy();
     },
   };
 }

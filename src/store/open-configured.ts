@@ -4,7 +4,7 @@ import type { Env } from '../config/paths.ts';
 import { resolveSecretRef } from '../config/secret-ref.ts';
 import { openStore, type Store } from './factory.ts';
 
-export function openConfiguredStore(loaded: LoadedConfig, env: Env, options: { readOnly?: boolean } = {}): Promise<Store> {
+export function openConfiguredStore(loaded: LoadedConfig, env: Env, options: { readOnly?: boolean; onReachability?: (reachable: boolean, detail: string) => void } = {}): Promise<Store> {
   const { store } = loaded.config;
   return openStore({
     url: store.url,
@@ -12,5 +12,6 @@ export function openConfiguredStore(loaded: LoadedConfig, env: Env, options: { r
     prefix: store.namespace,
     password: store.password ? resolveSecretRef(store.password, env, 'store.password') : undefined,
     readOnly: options.readOnly ?? false,
+    onReachability: options.onReachability,
   });
 }

@@ -2,7 +2,9 @@
 // hook) over a mirror of an upstream served by git http-backend from this process, which holds
 // requests until the test says go, so a refresh is caught mid-fetch deterministically.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
@@ -111,5 +113,49 @@ describe('refresh faults', () => {
     const third = await gate.git(gate.root, 'clone', '-q', gate.url, join(gate.root, 'third'));
     assert.equal(third.code, 0, third.output);
     assert.equal(TestRepo.open(join(gate.root, 'third')).ref('origin/doomed'), null);
+  });
+});
+
+describe('refreshes racing pushes', () => {
+  it('a refresh whose fetch meets a push updating the same ref fetches again instead of refusing the clone', async (t) => {
+    let armed = false;
+    let posts = 0;
+    const gate = await refreshGate(t, '[gate]\nfreshness_seconds = 0\nfetch_timeout_seconds = 60\n', (req) => {
+      if (!armed || req.method !== 'POST' || !req.url?.endsWith('/git-upload-pack')) return false;
+      if (++posts < 2) return false;
+      armed = false;
+      return true;
+    });
+    // The upstream stops in its reference-transaction hook once it has taken the forwarded push,
+    // before it answers: the push is upstream and not yet in the mirror.
+    const applied = join(gate.root, 'applied.fifo');
+    const go = join(gate.root, 'go.fifo');
+    for (const fifo of [applied, go]) execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(gate.upstream.dir, 'hooks/reference-transaction'), `#!/bin/sh\n[ "$1" = committed ] || exit 0\ncat >/dev/null\n[ -p '${applied}' ] || exit 0\necho applied > '${applied}'\nread go < '${go}'\n`, { mode: 0o755 });
+    const pusher = TestRepo.open(join(gate.root, 'pusher'));
+    gate.upstream.git('clone', '-q', gate.upstream.dir, pusher.dir);
+    const pushedMain = pusher.commit('pushed', { 'pushed.txt': 'pushed through the gate\n' });
+
+    // A fast-forward of a branch the mirror has: git fetch checks each such ref against the value it read.
+    const push = gate.git(pusher.dir, 'push', gate.url, 'HEAD:refs/heads/main');
+    await readFile(applied);
+    rmSync(applied);
+    // A clone's refresh reads the upstream's refs (main has moved) and the mirror's (it has not),
+    // and is held before its pack arrives.
+    armed = true;
+    const held = new Promise<() => void>((resolve) => gate.server.events.once('held', (_what: string, serve: () => void) => resolve(serve)));
+    const clone = gate.git(gate.root, 'clone', '-q', gate.url, join(gate.root, 'racer'));
+    const serveHeld = await held;
+    // The upstream answers; receive-pack moves main in the mirror.
+    await writeFile(go, 'go\n');
+    const pushed = await push;
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal(gate.mirror.ref('refs/heads/main'), pushedMain);
+    // The refresh's fetch now finds main moved since it read it.
+    serveHeld();
+    const cloned = await clone;
+    assert.equal(cloned.code, 0, cloned.output);
+    assert.equal(TestRepo.open(join(gate.root, 'racer')).ref('origin/main'), pushedMain);
+    assert.equal(gate.upstream.ref('refs/heads/main'), pushedMain);
   });
 });

@@ -15,10 +15,11 @@ export function redisServerPath(): string | null {
 export { freePort } from '../../src/net/ports.ts';
 import { freePort } from '../../src/net/ports.ts';
 
-export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
+/** port: start on this one (a restart after stop()); default a free one. */
+export async function startRedis(options: { password?: string; port?: number } = {}): Promise<RedisServer> {
   const binary = redisServerPath();
   if (!binary) throw new Error('redis-server is not installed (apt-get install redis-server); scripts/test-deps.sh installs it');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'];
   if (options.password) args.push('--requirepass', options.password);
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

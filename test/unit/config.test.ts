@@ -9,6 +9,7 @@ import { defaultConfig } from '../../src/config/schema.ts';
 import { resolveSecretRef } from '../../src/config/secret-ref.ts';
 import { effectiveConfigToml } from '../../src/config/describe.ts';
 import { ConfigError, GatehouseError } from '../../src/errors.ts';
+import { machineConnectionLimit } from '../../src/gate/connection-limit.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('paths', () => {
@@ -42,7 +43,7 @@ describe('config schema', () => {
       },
       gate: {
         rules: '', signing_key: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
-        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, lock_lease_seconds: 10, listen: '127.0.0.1', port: 9418, git_protocol: false, git_push: false, max_connections: 64, http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
+        serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, lock_lease_seconds: 10, listen: '127.0.0.1', port: 9418, git_protocol: false, git_push: false, max_connections: machineConnectionLimit(), http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
       },
       rate_limit: { requests: 0, bytes: 0, window_seconds: 60 },
     });
@@ -169,5 +170,15 @@ describe('secret references', () => {
       () => resolveSecretRef(`file:${file}`, {}, 'store.password'),
       (error: unknown) => error instanceof GatehouseError && /readable by others/.test(error.message) && !error.message.includes('from-file-456') && /chmod 600/.test(error.hint ?? ''),
     );
+  });
+});
+
+describe('gate.max_connections default', () => {
+  it('is sized for the machine: 128 MiB of memory per connection, never below 64 nor above 1024', () => {
+    const mib = 1024 * 1024;
+    assert.equal(machineConnectionLimit(2048 * mib), 64, 'a small machine keeps the old floor');
+    assert.equal(machineConnectionLimit(24 * 1024 * mib), 192, '24 GiB: 80 clients fit');
+    assert.equal(machineConnectionLimit(1024 * 1024 * mib), 1024);
+    assert.ok(defaultConfig().gate.max_connections >= 64);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { bestEffort, createLogger } from '../../src/log/logger.ts';
+import { bestEffort, createLogger, fileSink, guardedSink, logWriteFailures } from '../../src/log/logger.ts';
 import { forgetAllSecrets, registerSecret } from '../../src/log/redact.ts';
 
 function capture() {
@@ -79,5 +79,25 @@ describe('fileSink', () => {
     assert.equal(calls, 3);
     log.level = 'warn';
     assert.equal(strict.level, 'warn');
+  });
+});
+
+describe('guardedSink', () => {
+  it('counts writes its sink cannot make, says so once on the fallback, and says when writing works again', () => {
+    const fallback = capture();
+    let full = true;
+    const devFull = fileSink('/dev/full'); // every write fails with ENOSPC
+    const inner = { write: (line: string) => (full ? devFull.write(line) : line) };
+    const logger = createLogger({ sink: guardedSink(inner, fallback.sink), now: fixedClock });
+    const before = logWriteFailures();
+    logger.info('one');
+    logger.error('two');
+    assert.equal(logWriteFailures() - before, 2);
+    assert.equal(fallback.lines.length, 1);
+    assert.match(fallback.lines[0]!, /cannot write the log \(ENOSPC\)/);
+    full = false;
+    logger.info('three');
+    assert.equal(logWriteFailures() - before, 2);
+    assert.match(fallback.lines[1]!, /can be written again/);
   });
 });
