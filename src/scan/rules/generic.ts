@@ -27,6 +27,8 @@ export const PLACEHOLDER_STOPWORDS = [
   // RFC 6749 (OAuth 2.0) example values, quoted in countless tests and docs
   '2yotnfzfejr1zcsicmwpaa', 'jbswy3dpehpk3pxp' /* the TOTP secret of every authenticator tutorial */, 'tgzv3jokf0xg5qx2tlkwia', 'splxlobezqqybys6wxsbia', 'czzcagrsa3f0mzpnwdfmqmf0m2jw', 'gx1fbat3bv',
   'mf_9.b5f-4.1jqm' /* RFC 6750's bearer token */,
+  // NuGet's documentation's example passwords; a public key gitleaks lists among its stop words
+  'hal+9ooo_da!sy', '33f!!lloppa', '6fe4476ee5a1832882e326b506d14126',
 ];
 
 /** Values that are references or masks, not literals. */
@@ -42,7 +44,7 @@ export const PLACEHOLDER_VALUE_REGEXES = [
   String.raw`^_[a-z_]+_$`, // _description_ (docstring templates)
   String.raw`^<[^>]*>$`,
   String.raw`^[*xX.?_#•\-]+$`, // masks
-  String.raw`\*{3,}|\.{3}|…|x{5,}|X{5,}`, // masked or elided
+  String.raw`\*{3,}|\.{3}|…|x{5,}|X{5,}|#{4,}`, // masked or elided
   // test as a word: test123, my_test_pw, unitTest9, TEST (not "latest", "contest")
   String.raw`(?:^|[^A-Za-z])[Tt][Ee][Ss][Tt]|[a-z]Test|TEST`,
   // P@ssw0rd and friends; your@login, YourToken1
@@ -391,7 +393,13 @@ export const rules: RuleSpec[] = [
     keywordThen: KEY_END,
     entropy: 3,
     tags: ['generic', 'token'],
-    allowlists: [...COMMON_ALLOWLISTS, { description: 'placeholder words', stopwords: ['token'] }],
+    allowlists: [
+      ...COMMON_ALLOWLISTS,
+      { description: 'placeholder words', stopwords: ['token'] },
+      // A Telegram bot token's shape (bot id, colon, A…): telegram-bot-token reports it when it is
+      // well formed; one that rule rejects (gitleaks' false samples) is no usable token.
+      { description: 'Telegram-shaped values', regexes: [String.raw`^[0-9]{1,20}:A[\w-]{20,}$`] },
+    ],
     tps: [
       'auth_token = "' + '5f0c2a9b8e7d4c3b2a1f0e9d8c7b6a5f"',
       '{"access_token": "' + 'Tk7pQ2xL9vM4nR8s", "token_type": "bearer"}',
@@ -434,6 +442,8 @@ export const rules: RuleSpec[] = [
       "    token: ':response-time',",
       "        accessToken: 'mF_9.B5f-4.1JqM'",
       "        'Lock-Token': 'urn:uuid:a515cfa4-5da4-22e1-f5b5-00a0451e6bf7'",
+      'telegram_api_token = "2158:' + 'Axa4-bmxorrxtqg9cjlux_wxewhyaex67rq"',
+      '"token4": "xoxp-572370529330-573807301142-572331691188-####################"',
     ],
   },
   {
