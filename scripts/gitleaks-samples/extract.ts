@@ -4,16 +4,17 @@
 // built. Generated secrets come from a seeded generator, so the output is deterministic for a
 // given gitleaks commit.
 //
-//   node scripts/gitleaks-samples/extract.ts [--from <gitleaks work tree or git dir>] [--out <file>]
+//   node scripts/gitleaks-samples/extract.ts [--from <gitleaks work tree or git dir>] [--out <dir>]
 //
-// --from defaults to $GITLEAKS_REPO; --out to the cache file test/unit/gitleaks-samples.test.ts
-// reads (samplesCacheFile()). The output keeps gitleaks' license notice.
+// --from defaults to $GITLEAKS_REPO (or the mirror); --out to the committed fixture
+// test/unit/gitleaks-samples.test.ts reads (test/fixtures/gitleaks-samples/, see fixture.ts), which
+// keeps gitleaks' license notice beside the samples.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GoMap, GoStruct, Interpreter, parseGo, UNKNOWN, Unsupported, type GoFile, type Value } from './go-eval.ts';
+import { SAMPLES_FIXTURE_DIR, writeSamplesFixture } from './fixture.ts';
 import { generate, seededRandom } from './reggen.ts';
 
 export type Sample = string | { path: string; text: string };
@@ -38,13 +39,6 @@ export interface GitleaksSamples {
   license: string;
   extractedBy: string;
   rules: RuleSamples[];
-}
-
-/** Where the extracted samples are kept: beside the real-code corpus cache, outside the repository. */
-export function samplesCacheFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.GATEHOUSE_GITLEAKS_SAMPLES) return env.GATEHOUSE_GITLEAKS_SAMPLES;
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'gatehouse-corpus', 'gitleaks-samples.json');
 }
 
 /** The places a gitleaks checkout may be found on this machine, first one that exists. */
@@ -236,14 +230,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stderr.write('no gitleaks checkout: pass --from DIR or set GITLEAKS_REPO\n');
     process.exit(2);
   }
-  const file = arg('--out') ?? samplesCacheFile();
+  const dir = arg('--out') ?? SAMPLES_FIXTURE_DIR;
   const samples = extractSamples(from);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(samples, null, 1)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeSamplesFixture(samples, dir);
   const tps = samples.rules.reduce((n, r) => n + r.tps.length, 0);
   const fps = samples.rules.reduce((n, r) => n + r.fps.length, 0);
   const failed = samples.rules.filter((r) => r.error);
-  process.stdout.write(`${samples.rules.length} rules, ${tps} true and ${fps} false samples from gitleaks ${samples.commit.slice(0, 12)} -> ${file}\n`);
+  process.stdout.write(`${samples.rules.length} rules, ${tps} true and ${fps} false samples from gitleaks ${samples.commit.slice(0, 12)} -> ${dir}\n`);
   for (const r of failed) process.stdout.write(`  ${r.id || '?'} (${r.file} ${r.function}): ${r.error}\n`);
 }

@@ -1,27 +1,16 @@
-// gitleaks' own rule samples (extracted by scripts/gitleaks-samples/extract.ts into a cache
-// outside the repository) measured against a ruleset: which true positives a specific rule finds,
-// which false positives anything flags.
+// gitleaks' own rule samples (committed in test/fixtures/gitleaks-samples/, extracted by
+// scripts/gitleaks-samples/extract.ts) measured against a ruleset: which true positives a specific
+// rule finds, which false positives anything flags.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { EXTRACTOR_VERSION, extractSamples, findGitleaks, samplesCacheFile, type GitleaksSamples, type Sample } from '../../scripts/gitleaks-samples/extract.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findGitleaks, type GitleaksSamples, type Sample } from '../../scripts/gitleaks-samples/extract.ts';
+import { readSamplesFixture } from '../../scripts/gitleaks-samples/fixture.ts';
 import type { Detector, RawFinding } from '../../src/scan/detector.ts';
 
-/** The samples: from the cache (unless stale), else extracted from a gitleaks checkout on this machine (and cached); null if neither. */
-export function loadGitleaksSamples(): { samples: GitleaksSamples; from: string } | null {
-  const file = samplesCacheFile();
-  const checkout = findGitleaks();
-  if (existsSync(file)) {
-    const samples = JSON.parse(readFileSync(file, 'utf8')) as GitleaksSamples;
-    // An extraction by an older extractor is made again when a checkout is here to make it from.
-    if (samples.extractorVersion === EXTRACTOR_VERSION || !checkout) return { samples, from: file };
-  }
-  if (!checkout) return null;
-  const samples = extractSamples(checkout);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(samples, null, 1)}\n`);
-  renameSync(`${file}.tmp`, file);
-  return { samples, from: checkout };
+/** The committed samples. */
+export function loadGitleaksSamples(): GitleaksSamples {
+  return readSamplesFixture();
 }
 
 /** gitleaks' own config (config/gitleaks.toml) in the checkout, if there is one. */

@@ -11,6 +11,7 @@ import { compileRule, type RuleSpec } from '../../src/scan/rule.ts';
 import { defaultRuleSpecs } from '../../src/scan/rules/index.ts';
 import { Scanner } from '../../src/scan/scanner.ts';
 import type { Finding } from '../../src/scan/finding.ts';
+import { samplePathFor } from '../helpers/rule-sample-path.ts';
 
 /** One or more characters of each kind a regex class tells apart, ASCII and beyond. */
 const PROBES = [
@@ -62,8 +63,9 @@ describe('keyword promises (keywordTail, keywordThen)', () => {
       let matched = 0;
       const samples = [...(spec.tps ?? []), ...(spec.fps ?? [])];
       for (const text of [...samples, ...samples.flatMap((s) => variants(spec, s))]) {
-        const whole = scanner.scanText(text, { file: 'config/app.env', commit: '' }).map(view);
-        const kept = scanner.scanBytes(Buffer.from(text, 'utf8'), { file: 'config/app.env', commit: '' }).map(view);
+        const file = samplePathFor(spec);
+        const whole = scanner.scanText(text, { file, commit: '' }).map(view);
+        const kept = scanner.scanBytes(Buffer.from(text, 'utf8'), { file, commit: '' }).map(view);
         assert.deepEqual(kept, whole, `${spec.id}: the prefilter loses a match in ${JSON.stringify(text)}`);
         if (whole.length) matched++;
       }

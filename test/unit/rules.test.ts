@@ -6,6 +6,7 @@ import { Detector } from '../../src/scan/detector.ts';
 import { compileAllowlist, compileRule } from '../../src/scan/rule.ts';
 import { DEFAULT_RULE_FILES, defaultGlobalAllowlist, defaultRuleSpecs } from '../../src/scan/rules/index.ts';
 import { compileRuleset } from '../../src/scan/ruleset.ts';
+import { samplePathFor } from '../helpers/rule-sample-path.ts';
 
 const globals = [compileAllowlist(defaultGlobalAllowlist(), 'global')];
 
@@ -34,11 +35,11 @@ describe('built-in ruleset', () => {
           const rule = compileRule(spec);
           const detector = new Detector([rule], { globalAllowlists: globals });
           for (const sample of spec.tps ?? []) {
-            const found = spec.regex ? detector.scan({ text: sample, path: spec.path ? sample : 'config/settings.env', commit: '' }) : detector.scanPath(sample, '');
+            const found = spec.regex ? detector.scan({ text: sample, path: samplePathFor(spec), commit: '' }) : detector.scanPath(sample, '');
             assert.ok(found.some((f) => f.rule.id === spec.id), `${spec.id} missed its true sample: ${sample}`);
           }
           for (const sample of spec.fps ?? []) {
-            const found = spec.regex ? detector.scan({ text: sample, path: 'config/settings.env', commit: '' }) : detector.scanPath(sample, '');
+            const found = spec.regex ? detector.scan({ text: sample, path: samplePathFor(spec), commit: '' }) : detector.scanPath(sample, '');
             assert.deepEqual(found.map((f) => f.secret), [], `${spec.id} fired on its false sample: ${sample}`);
           }
         });

@@ -21,11 +21,8 @@
 //   (kubeconfig client-key-data, service-account JWTs), age (AGE-SECRET-KEY-1), Infracost (ico-).
 // Formats without a fixed prefix require the vendor's name (or its documented variable name)
 // in the assignment before the value. Sample values below are fake.
-import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import type { AllowlistSpec, RuleSpec } from '../rule.ts';
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** No further token character after the secret. */
 const TAIL = String.raw`(?![0-9A-Za-z_])`;
@@ -36,6 +33,12 @@ const ASSIGN = String.raw`["'\x60]?\s*(?::{1,3}=|\.=|=>|:|=)\s*["'\x60]?`;
 const UUID = String.raw`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`;
 const UUID_TAIL = String.raw`(?![0-9A-Za-z\-])`;
 const JWT = String.raw`eyJ[A-Za-z0-9_\-]{10,600}\.eyJ[A-Za-z0-9_\-]{20,4000}\.[A-Za-z0-9_\-]{20,1000}`;
+
+/** Base64 of a PEM certificate or public key: public material that Secrets carry beside keys (tls.crt, ca.crt). */
+const K8S_PUBLIC_VALUES: AllowlistSpec = {
+  description: 'certificates and public keys (base64 of -----BEGIN CERTIFICATE / PUBLIC KEY)',
+  regexes: [String.raw`^LS0tLS1CRUdJTiBDRVJUSUZJQ0FUR`, String.raw`^LS0tLS1CRUdJTiBQVUJMSUMgS0VZ`, String.raw`^LS0tLS1CRUdJTiBUUlVTVEVEIENFUlRJRklDQVRF`],
+};
 
 export const rules: RuleSpec[] = [
   // ---------------------------------------------------------------- AWS
@@ -153,9 +156,19 @@ export const rules: RuleSpec[] = [
     keywords: ['aiza'],
     entropy: 3,
     tags: ['gcp', 'google', 'api-key'],
-    allowlists: [{ description: 'the alphabet as a placeholder key', stopwords: ['abcdefghijklmnopqrstuvwxyz'] }],
+    allowlists: [
+      { description: 'the alphabet as a placeholder key', stopwords: ['abcdefghijklmnopqrstuvwxyz'] },
+      // Keys Google publishes in its own client code and documentation, as gitleaks' gcp-api-key
+      // allowlists them (github.com/gitleaks/gitleaks, MIT License, Copyright (c) 2019 Zachary Rice).
+      {
+        description: 'public keys Google ships',
+        regexes: [
+          String.raw`^(?:AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs|AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM|AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU|AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0|AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A|AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c|AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4|AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY|AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM|AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ|AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g|AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU|AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw|AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE|AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY)$`,
+        ],
+      },
+    ],
     tps: ['GOOGLE_API_KEY=AIza' + 'o02AKBxHx-nMY-R2oY_tBICNMll6ZAFFmwe', 'const firebaseConfig = { apiKey: "AIza' + 'Q2kz-L57ie3umTAJCy5KYEfNOyVs1ajoRr4" };', 'https://maps.googleapis.com/maps/api/js?key=AIza' + 'o02AKBxHx-nMY-R2oY_tBICNMll6ZAFFmwe&callback=init'],
-    fps: ['GOOGLE_API_KEY=AIza' + 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'AIza' + 'SyD-short', 'AIza' + 'Syabcdefghijklmnopqrstuvwxyz1234567', 'key=AIza' + 'o02AKBxHx-nMY-R2oY_tBICNMll6ZAFFmweXYZ'],
+    fps: ['GOOGLE_API_KEY=AIza' + 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'AIza' + 'SyD-short', 'AIza' + 'Syabcdefghijklmnopqrstuvwxyz1234567', 'key=AIza' + 'o02AKBxHx-nMY-R2oY_tBICNMll6ZAFFmweXYZ', 'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs'],
   },
   {
     id: 'gcp-service-account-key-id',
@@ -403,9 +416,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'heroku-api-key',
     description: 'Heroku API key (UUID assigned to a Heroku key/token name)',
-    regex: String.raw`heroku[\w.\-]{0,20}(?:key|token|secret|password|auth)[\w.\-]{0,10}${ASSIGN}(${UUID})${UUID_TAIL}`,
+    regex: String.raw`heroku[\w.\-]{0,20}(?:key|token|secret|password|auth)${KEYED_ASSIGN}(${UUID})${UUID_TAIL}`,
     flags: 'i',
     keywords: ['heroku'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['heroku', 'api-key'],
     tps: ['HEROKU_API_KEY=d2b97fad-e185-41a5-' + 'abb7-dabebe076602', '  heroku_auth_token: "16b124d4-2f8f-4405-' + 'ab44-6da311307151"', 'const herokuToken = "c77f1e21-7431-418b-' + '9f91-b98575e729d8";'],
@@ -501,9 +516,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'cloudflare-api-token-legacy',
     description: 'Cloudflare API token, pre-2026 format (40 characters after a Cloudflare token name)',
-    regex: String.raw`(?:(?:cloudflare|\bcf)[\w.\-]{0,25}token${ASSIGN}|api\.cloudflare\.com[^\n]{0,300}?Bearer\s+)(?!cf(?:ut|at|k)_)([A-Za-z0-9_\-]{40})${TAIL_DASH}`,
+    regex: String.raw`(?:cloudflare${KEYED_ASSIGN}|\bcf[\w.\-]{0,25}token${KEYED_ASSIGN}|api\.cloudflare\.com[^\n]{0,300}?Bearer\s+)(?!cf(?:ut|at|k)_)([A-Za-z0-9_\-]{40})${TAIL_DASH}`,
     flags: 'i',
     keywords: ['cloudflare', 'cf_'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['cloudflare', 'token'],
     tps: [
@@ -542,9 +559,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'fastly-api-token',
     description: 'Fastly API token (32 characters after a Fastly key/token name)',
-    regex: String.raw`fastly[\w.\-]{0,25}(?:key|token|secret)[\w.\-]{0,10}${ASSIGN}([A-Za-z0-9_\-]{32})${TAIL_DASH}`,
+    regex: String.raw`fastly[\w.\-]{0,25}(?:key|token|secret)${KEYED_ASSIGN}([A-Za-z0-9_\-]{32})${TAIL_DASH}`,
     flags: 'i',
     keywords: ['fastly'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['fastly', 'token'],
     tps: ['FASTLY_API_TOKEN=NLctePylq1J0KHf2' + 'h6EZOut36OCngtDP', 'curl -H "Fastly-Key: csHyrpLYQuqkpTS4' + 'PHJTWcNVlog5XDR5" https://api.fastly.com/service'],
@@ -653,9 +672,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'yandex-cloud-static-key-secret',
     description: 'Yandex Cloud static access key secret (YC… after a Yandex name)',
-    regex: String.raw`yandex[\w.\-]{0,30}${ASSIGN}(YC[A-Za-z0-9_\-]{38})${TAIL_DASH}`,
+    regex: String.raw`yandex[\w.\-]{0,20}${KEYED_ASSIGN}(YC[A-Za-z0-9_\-]{38})${TAIL_DASH}`,
     flags: 'i',
     keywords: ['yandex'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['yandex', 'secret'],
     tps: ['YANDEX_SECRET_ACCESS_KEY=YC' + 'FRIQ5E7DQUmEvHThQ83UXVW9nRL6T66ZrunthF', 'yandex_storage_secret_key = "YC' + 'FRIQ5E7DQUmEvHThQ83UXVW9nRL6T66ZrunthF"'],
@@ -801,9 +822,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'netlify-access-token-legacy',
     description: 'Netlify access token, unprefixed (after a Netlify token name)',
-    regex: String.raw`netlify[\w.\-]{0,25}(?:token|key|pat)[\w.\-]{0,10}${ASSIGN}(?!nfp_)([A-Za-z0-9_\-]{40,64})${TAIL_DASH}`,
+    regex: String.raw`netlify[\w.\-]{0,25}(?:token|key|pat)${KEYED_ASSIGN}(?!nfp_)([A-Za-z0-9_\-]{40,64})${TAIL_DASH}`,
     flags: 'i',
     keywords: ['netlify'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['netlify', 'token'],
     tps: ['NETLIFY_AUTH_TOKEN=9ogoONYGkjvk__yhCLvpZmNeiNbytnvkG0IeLirpEGo', 'netlify_api_token: "k8m5_k4lExVIJvng697zhU1j0AxCpPWZ4hFR05HWAIW"'],
@@ -1016,6 +1039,70 @@ export const rules: RuleSpec[] = [
       '    client-certificate-data: LS0tLS1CRUdJTi' + 'BDRVJUSUZJQ0FURS0tLS0tCk1JSUMvakNDQWVhZ0F3SUJBZ0lCQURBTkJna3Foa2lHOXcwQkFRc0ZBREFWTVJNd0VRWURWUVFERXdwcmRXSmwKY201bGRHVnpNQjRYRFRJeU1EUXhNVEE0TkRJeE1sb1hEVE15TURRd09EQTROREl4TWxvd0ZURVRNQkVHQTFVRQ==',
       '    client-key-data: ${CLIENT_KEY_DATA}',
     ],
+  },
+  // A Kubernetes Secret manifest: base64 values under data:, before or after kind: Secret (kubectl
+  // prints data first). As gitleaks' kubernetes-secret-yaml (MIT License, Copyright (c) 2019
+  // Zachary Rice): YAML files only, not across a --- document break; templated and empty values
+  // are not base64 and do not match. One rule per order, each keyed on the line it starts on.
+  {
+    id: 'kubernetes-secret-manifest',
+    description: 'Kubernetes Secret manifest with a base64 value under data: (kind: Secret first)',
+    regex: String.raw`\bkind:[ \t]*["']?secret\b["']?(?:(?!\n---)[\s\S]){0,200}?\bdata:(?:(?!\n---)[\s\S]){0,100}?\s[\w.-]+:(?:[ \t]*(?:\||>[-+]?)\s+)?[ \t]*["']?([a-z0-9+/]{10,}={0,3})(?![a-z0-9+/=])`,
+    flags: 'i',
+    path: String.raw`\.[Yy][Aa]?[Mm][Ll]$`,
+    keywords: ['kind'],
+    keywordThen: String.raw`:[ \t]*["']?secret\b`,
+    multiline: true,
+    windowLines: 20,
+    tags: ['kubernetes', 'secret'],
+    allowlists: [K8S_PUBLIC_VALUES],
+    tps: [
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ' + 'UyFCXCpkJHpEc2I9\n',
+      'kind: "Secret"\ndata:\n  .dockercfg: |\n    ' + 'eyJhdXRocyI6eyJodHRwczovL3JlZy5pbyI6e319fQo=\n',
+    ],
+    fps: [
+      'apiVersion: v1\nkind: Secret\ndata:\n  password: ""\n',
+      'kind: Secret\ndata:\n  password: {{ .Values.password }}\n',
+      'kind: ExternalSecret\nspec:\n  data:\n    - secretKey: ' + 'database-password\n',
+      'kind: Secret\nmetadata:\n  name: x\n---\nkind: ConfigMap\ndata:\n  key: ' + 'secret/mysecretvalue\n',
+      'kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ' + 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUR4RENDQXF5Z0F3SUJBZ0lV\n',
+    ],
+  },
+  {
+    id: 'kubernetes-secret-manifest-data-first',
+    description: 'Kubernetes Secret manifest with a base64 value under data: (data: first, as kubectl prints it)',
+    regex: String.raw`(?<![\w.-])data:[ \t]*(?:#[^\n]*)?\r?\n(?:(?!\n---)[\s\S]){0,100}?\s[\w.-]+:(?:[ \t]*(?:\||>[-+]?)\s+)?[ \t]*["']?([a-z0-9+/]{10,}={0,3})(?![a-z0-9+/=])["']?(?:(?!\n---)[\s\S]){0,200}?\bkind:[ \t]*["']?secret\b`,
+    flags: 'i',
+    path: String.raw`\.[Yy][Aa]?[Mm][Ll]$`,
+    keywords: ['data'],
+    // data: alone on its line, not metadata: or stringData:.
+    keywordThen: String.raw`(?<![\w.-]data):[ \t]*(?:#[^\n]*)?\r?$`,
+    multiline: true,
+    windowLines: 20,
+    tags: ['kubernetes', 'secret'],
+    allowlists: [K8S_PUBLIC_VALUES],
+    tps: [
+      'apiVersion: v1\ndata:\n  password: ' + 'UyFCXCpkJHpEc2I9\n  username: YWRtaW4=\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n',
+    ],
+    fps: [
+      'apiVersion: v1\ndata:\n  password: ' + 'UyFCXCpkJHpEc2I9\nkind: ConfigMap\n',
+      'data:\n  password: ' + 'UyFCXCpkJHpEc2I9\n---\nkind: Secret\n',
+    ],
+  },
+  {
+    id: 'terraform-password',
+    description: 'Password field of a Terraform / HCL resource given a literal value',
+    // As gitleaks' hashicorp-tf-password (MIT License, Copyright (c) 2019 Zachary Rice): in a .tf
+    // or .hcl file a quoted literal is what gets applied, however weak it looks.
+    regex: String.raw`(?:administrator_login_password|password)[ \t\w.-]{0,20}[ \t'"]{0,3}=[ \t]{0,5}"([a-z0-9=_\-]{8,20})"`,
+    flags: 'i',
+    path: String.raw`\.(?:[Tt][Ff]|[Hh][Cc][Ll])$`,
+    keywords: ['password'],
+    entropy: 2,
+    tags: ['terraform', 'hashicorp', 'password'],
+    allowlists: [{ description: 'placeholders', stopwords: ['example', 'changeme', 'change_me', 'placeholder', 'your_', 'your-', 'redacted', 'xxxxxx'] }],
+    tps: ['  administrator_login_password = "' + 'thisIsDog11"', 'password       = "' + 'rootpasswd"'],
+    fps: ['administrator_login_password = var.db_password', 'password = "${aws_db_instance.default.password}"', 'password = "changeme123"'],
   },
   {
     id: 'kubernetes-service-account-token',

@@ -27,6 +27,8 @@ export const PLACEHOLDER_STOPWORDS = [
   // RFC 6749 (OAuth 2.0) example values, quoted in countless tests and docs
   '2yotnfzfejr1zcsicmwpaa', 'jbswy3dpehpk3pxp' /* the TOTP secret of every authenticator tutorial */, 'tgzv3jokf0xg5qx2tlkwia', 'splxlobezqqybys6wxsbia', 'czzcagrsa3f0mzpnwdfmqmf0m2jw', 'gx1fbat3bv',
   'mf_9.b5f-4.1jqm' /* RFC 6750's bearer token */,
+  // NuGet's documentation's example passwords; a public key gitleaks lists among its stop words
+  'hal+9ooo_da!sy', '33f!!lloppa', '6fe4476ee5a1832882e326b506d14126',
 ];
 
 /** Values that are references or masks, not literals. */
@@ -42,7 +44,7 @@ export const PLACEHOLDER_VALUE_REGEXES = [
   String.raw`^_[a-z_]+_$`, // _description_ (docstring templates)
   String.raw`^<[^>]*>$`,
   String.raw`^[*xX.?_#•\-]+$`, // masks
-  String.raw`\*{3,}|\.{3}|…|x{5,}|X{5,}`, // masked or elided
+  String.raw`\*{3,}|\.{3}|…|x{5,}|X{5,}|#{4,}`, // masked or elided
   // test as a word: test123, my_test_pw, unitTest9, TEST (not "latest", "contest")
   String.raw`(?:^|[^A-Za-z])[Tt][Ee][Ss][Tt]|[a-z]Test|TEST`,
   // P@ssw0rd and friends; your@login, YourToken1
@@ -200,6 +202,8 @@ const NOT_CREDENTIAL_TOKEN = [
   'authenticity' /* Rails' CSRF form token */, 'public',
 ];
 const TOKEN_KEYS = String.raw`(?<!(?:${NOT_CREDENTIAL_TOKEN.join('|')})[_\-.\s]?)token`;
+/** A curl command, and up to five more lines of it (a command continued after \ or ^ or not). */
+const CURL = String.raw`\bcurl\b[^\n]{0,300}?(?:\n[^\n]{0,300}?){0,5}?\s`;
 
 export const rules: RuleSpec[] = [
   {
@@ -389,7 +393,13 @@ export const rules: RuleSpec[] = [
     keywordThen: KEY_END,
     entropy: 3,
     tags: ['generic', 'token'],
-    allowlists: [...COMMON_ALLOWLISTS, { description: 'placeholder words', stopwords: ['token'] }],
+    allowlists: [
+      ...COMMON_ALLOWLISTS,
+      { description: 'placeholder words', stopwords: ['token'] },
+      // A Telegram bot token's shape (bot id, colon, A…): telegram-bot-token reports it when it is
+      // well formed; one that rule rejects (gitleaks' false samples) is no usable token.
+      { description: 'Telegram-shaped values', regexes: [String.raw`^[0-9]{1,20}:A[\w-]{20,}$`] },
+    ],
     tps: [
       'auth_token = "' + '5f0c2a9b8e7d4c3b2a1f0e9d8c7b6a5f"',
       '{"access_token": "' + 'Tk7pQ2xL9vM4nR8s", "token_type": "bearer"}',
@@ -432,6 +442,8 @@ export const rules: RuleSpec[] = [
       "    token: ':response-time',",
       "        accessToken: 'mF_9.B5f-4.1JqM'",
       "        'Lock-Token': 'urn:uuid:a515cfa4-5da4-22e1-f5b5-00a0451e6bf7'",
+      'telegram_api_token = "2158:' + 'Axa4-bmxorrxtqg9cjlux_wxewhyaex67rq"',
+      '"token4": "xoxp-572370529330-573807301142-572331691188-####################"',
     ],
   },
   {
@@ -549,14 +561,22 @@ export const rules: RuleSpec[] = [
   {
     id: 'curl-user-password',
     description: 'Password given to curl with -u/--user user:password',
-    regex: String.raw`\bcurl\b[^\r\n]{0,300}?\s(?:-u|--user)\s{1,4}["']?[^\s:"']{1,64}:([^\s"']{4,256})`,
+    // The secret is the password, or the user when the password is empty (an API key as the
+    // user name: `-u "sk_live_…:"`); the user may be empty, the parts quoted apart.
+    regex: String.raw`${CURL}(?:-u|--user)(?:=|[ \t]{1,4})(?:["']?[^\s:"']{0,64}["']?:["']?|["'](?=[^\s:"']{4,256}:["']))((?<=:["']?)[^\s"']{4,256}|(?<=["'])[^\s:"']{4,256}(?=:["']))`,
     keywords: ['curl'],
+    multiline: true,
+    windowLines: 5,
     entropy: 2,
     tags: ['generic', 'password', 'curl'],
     allowlists: [...COMMON_ALLOWLISTS, { description: 'user equals password', regexTarget: 'match', regexes: [String.raw`\s["']?([^\s:"']+):\1["']?$`] }],
     tps: [
       'curl -u deploy:' + 'Xk7#qP2vLm9w https://nexus.internal/repository/releases/',
       'curl -sS --user "ci-bot:' + 'Q8v!Lm2zKp4" -X POST https://jenkins.internal/job/build',
+      'curl https://api.stripe.com/v1/charges -u "' + 'Rk4nQ7vZ2xL9wT3s:"',
+      'curl -u ":' + 'd2LkV78zLx!t" https://localhost:9200',
+      "curl --user kevin:'" + "pRf7vG2h1L8nQkW9' -X PATCH",
+      'curl -k -X POST https://cache.internal/rest/v2/caches \\\n  -H "Content-type: text/plain" \\\n  -u developer:' + 'yqDVtkqPECriaLRi',
     ],
     fps: [
       'curl -u user:pass https://example.com',
@@ -564,6 +584,37 @@ export const rules: RuleSpec[] = [
       'curl -u admin:admin http://localhost:8080',
       'curl -u ${API_KEY}: https://api.internal',
       'curl --user username:password https://api.internal',
+      'curl -u "myusername" http://localhost:15130/api/check_user/',
+      'curl -XGET -i -u "${{ env.ELK_ID }}:${{ build.env.ELK_PASS }}"',
+      'curl -u ":" https://localhost:9200',
+    ],
+  },
+  {
+    id: 'curl-auth-header',
+    description: 'Credential in a header given to curl (-H "Authorization: …", "X-Api-Key: …", "Token: …")',
+    // As gitleaks' curl-auth-header (MIT License, Copyright (c) 2019 Zachary Rice): an
+    // Authorization header with or without a scheme, or a key or token header.
+    regex: String.raw`${CURL}(?:-H|--header)(?:=|[ \t]{0,5})(["'])(?:Authorization:[ \t]{0,5}(?:(?:Basic|Bearer|(?:Api-)?Token)[ \t]{1,4})?|(?:X-(?:[a-z]{1,30}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5})([\w=~@.+/-]{8,2048})\1`,
+    flags: 'i',
+    secretGroup: 2,
+    keywords: ['curl'],
+    multiline: true,
+    windowLines: 5,
+    entropy: 2.75,
+    tags: ['generic', 'token', 'http', 'curl'],
+    allowlists: [...COMMON_ALLOWLISTS, { description: 'placeholder words', stopwords: ['token'] }],
+    tps: [
+      "curl --header 'Authorization: " + "5eb4223e-5008-46e5-be67-c7b8f2732305'",
+      'curl -X GET \\\n     -H "apikey: ' + 'c4ed6c21-9dd5-4a05-8e3f-c56d1151cce8" \\\n     -H "Accept: application/json"',
+      'curl -X POST --header "Api-Token: ' + 'Sk94HG7f6KB"',
+      'curl -H "Authorization: Api-Token ' + '22cb987851bc5659l29114c62e60c79abd0d2c08" https://api.internal/use',
+    ],
+    fps: [
+      'curl -H "Authorization: Bearer XXXXXXXXXXXX" https://example.com/micropub',
+      'curl -H "Authorization: Token **********" https://domain/api',
+      'curl -X GET \\\n  -H "apikey: $API_KEY" \\\n  "$API_URL/rest/v1/stats"',
+      'curl -H "Authorization: Bearer <your-token>" https://api.internal',
+      'curl -H "Content-Type: application/json" https://api.internal',
     ],
   },
   {

@@ -9,20 +9,19 @@
 // bot token, Postmark server token, Vonage/Nexmo, MessageBird, Pusher, Mattermost, Zulip,
 // SparkPost, Mailjet, Resend re_, Loops, Slack signing secret. Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
 /** The vendor name's tail, an optional closing quote, an assignment, argument separator or call paren, an optional opening quote. */
 const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:{1,3}=|\.=|[:=,(])\s{0,3}["'\x60]?`;
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
+/** A UUID's layout over letters and digits (webhook ids). */
+const ID36 = String.raw`[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}`;
 
-/** A value assigned to a name matching `name` (use with flags "i"). */
+/** A value assigned to a name matching `name` (use with flags "i"), or passed to a call. */
 function ctx(name: string, value: string): string {
-  return String.raw`(?:${name})${ASSIGN}(${value})${TAIL}`;
+  return String.raw`(?:${name})(?:${ASSIGN}|${KEYED_ASSIGN})(${value})${TAIL}`;
 }
 
 /** Documentation placeholders inside webhook URLs (T00000000/B00000000/XXXXXXXX...). */
@@ -33,7 +32,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'slack-bot-token',
     description: 'Slack bot token (xoxb-)',
-    regex: String.raw`\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{24,34})${TAIL}`,
+    regex: String.raw`\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})${TAIL}`,
     keywords: ['xoxb-'],
     entropy: 3,
     tags: ['slack', 'token'],
@@ -50,9 +49,9 @@ export const rules: RuleSpec[] = [
   },
   {
     id: 'slack-user-token',
-    description: 'Slack user token (xoxp-)',
-    regex: String.raw`\b(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[a-f0-9]{32})${TAIL}`,
-    keywords: ['xoxp-'],
+    description: 'Slack user token (xoxp-) or refreshable token (xoxe-)',
+    regex: String.raw`\b(xox[pe]-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})${TAIL}`,
+    keywords: ['xoxp-', 'xoxe-'],
     entropy: 3,
     tags: ['slack', 'token'],
     tps: [
@@ -67,7 +66,7 @@ export const rules: RuleSpec[] = [
   {
     id: 'slack-app-token',
     description: 'Slack app-level token (xapp-)',
-    regex: String.raw`\b(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-f0-9]{64})${TAIL}`,
+    regex: String.raw`\b(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-z0-9]{40,100})${TAIL}`,
     keywords: ['xapp-'],
     entropy: 3,
     tags: ['slack', 'token'],
@@ -132,8 +131,9 @@ export const rules: RuleSpec[] = [
   {
     id: 'slack-webhook-url',
     description: 'Slack incoming webhook URL',
-    regex: String.raw`(https?://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})${TAIL}`,
-    keywords: ['hooks.slack.com/services/'],
+    // T…/B…/secret; also, as gitleaks matches them, 43 to 56 characters of that alphabet in any layout.
+    regex: String.raw`((?:https?://)?hooks\.slack\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32}|(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}))${TAIL}`,
+    keywords: ['hooks.slack.com/services/', 'hooks.slack.com/workflows/', 'hooks.slack.com/triggers/'],
     tags: ['slack', 'webhook'],
     allowlists: [PLACEHOLDER_URL],
     tps: [
@@ -236,8 +236,10 @@ export const rules: RuleSpec[] = [
   {
     id: 'twilio-api-key',
     description: 'Twilio API key SID (SK + 32 hex, with Twilio context)',
-    regex: String.raw`(?:twilio|TWILIO|Twilio)[^\n]{0,60}?\b(SK[0-9a-f]{32})\b`,
+    regex: String.raw`(?:twilio|TWILIO|Twilio)[^\n]{0,60}?(?:\n[ \t]{0,20})?\b(SK[0-9a-f]{32})\b`,
     keywords: ['twilio'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['twilio', 'api-key'],
     tps: [
@@ -326,6 +328,8 @@ export const rules: RuleSpec[] = [
     regex: ctx('mailgun', '[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}'),
     flags: 'i',
     keywords: ['mailgun'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['mailgun', 'api-key'],
     tps: [
@@ -515,9 +519,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'telegram-bot-token',
     description: 'Telegram Bot API token (bot id : 35 characters, with Telegram / bot token context)',
-    regex: String.raw`(?:telegram|bot[_-]?token)[^\n]{0,80}?(?:(?<=bot)|(?<![0-9A-Za-z]))([0-9]{5,16}:A[A-Za-z0-9_-]{34})${TAIL}`,
+    regex: String.raw`(?:telegram|bot[_-]?token)[^\n]{0,80}?(?:\n[ \t]{0,20})?(?:(?<=bot)|(?<![0-9A-Za-z]))([0-9]{5,16}:A[A-Za-z0-9_-]{34})${TAIL}`,
     flags: 'i',
     keywords: ['telegram', 'bot_token', 'bot-token', 'bottoken'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['telegram', 'token'],
     tps: [
@@ -534,7 +540,8 @@ export const rules: RuleSpec[] = [
   {
     id: 'msteams-webhook-url',
     description: 'Microsoft Teams incoming webhook URL',
-    regex: String.raw`(https://(?:[A-Za-z0-9-]{1,60}\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/${UUID}@${UUID}/IncomingWebhook/[A-Za-z0-9]{32}/${UUID}(?:/[A-Za-z0-9_-]{20,80})?)${TAIL}`,
+    // Ids in the shape of a UUID, in any letters, as gitleaks matches them.
+    regex: String.raw`(https://(?:[A-Za-z0-9-]{1,60}\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/${ID36}@${ID36}/IncomingWebhook/[A-Za-z0-9]{32}/${ID36}(?:/[A-Za-z0-9_-]{20,80})?)${TAIL}`,
     keywords: ['webhook.office.com', 'outlook.office.com/webhook', 'outlook.office365.com/webhook'],
     tags: ['microsoft', 'teams', 'webhook'],
     tps: [
@@ -570,6 +577,8 @@ export const rules: RuleSpec[] = [
     regex: ctx(String.raw`message[_\-.]?bird`, '[A-Za-z0-9]{25}'),
     flags: 'i',
     keywords: ['messagebird', 'message_bird', 'message-bird', 'message.bird'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['messagebird', 'api-key'],
     tps: [
@@ -604,6 +613,8 @@ export const rules: RuleSpec[] = [
     regex: ctx(String.raw`mattermost[\w.\-]{0,20}(?:token|access)`, '[a-z0-9]{26}'),
     flags: 'i',
     keywords: ['mattermost'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['mattermost', 'token'],
     tps: [

@@ -9,10 +9,7 @@
 // Razorpay key secret, Coinbase API secret, Mollie live_/test_, GoCardless live_/sandbox_,
 // Checkout.com production keys, Lemon Squeezy JWT keys. Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** Nothing of a token's alphabet follows: a longer run does not match partially. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
@@ -21,9 +18,9 @@ const ASSIGN = String.raw`[\w.\-(]{0,30}?["'\x60]?\s{0,3}(?:=>|:{1,3}=|\.=|[:=,(
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 const JWT = String.raw`eyJ[A-Za-z0-9_-]{10,200}\.eyJ[A-Za-z0-9_-]{20,2000}\.[A-Za-z0-9_-]{20,1000}`;
 
-/** A value assigned to a name matching `name` (use with flags "i"). */
+/** A value assigned to a name matching `name` (use with flags "i"), or passed to a call. */
 function ctx(name: string, value: string): string {
-  return String.raw`(?:${name})${ASSIGN}(${value})${TAIL}`;
+  return String.raw`(?:${name})(?:${ASSIGN}|${KEYED_ASSIGN})(${value})${TAIL}`;
 }
 
 // Stripe's published documentation test keys: public, so not worth a finding.
@@ -450,6 +447,8 @@ export const rules: RuleSpec[] = [
     regex: ctx('gocardless', '(?:live|sandbox)_[A-Za-z0-9_=-]{40}'),
     flags: 'i',
     keywords: ['gocardless'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['gocardless', 'token', 'payments'],
     tps: [

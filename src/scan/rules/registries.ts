@@ -18,10 +18,7 @@
 //   CircleCI / Buildkite / SonarQube tokens, Travis CI, Codecov, Snyk, Bitrise, Drone, Jenkins.
 // Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** Right boundary for tokens made of base62 / hex characters. */
 const END = String.raw`(?![0-9A-Za-z_])`;
@@ -148,7 +145,11 @@ export const rules: RuleSpec[] = [
     keywords: ['cleartextpassword'],
     entropy: 3,
     tags: ['nuget', 'dotnet', 'password', 'registry'],
-    allowlists: [{ description: 'placeholders', stopwords: PLACEHOLDERS }],
+    allowlists: [
+      { description: 'placeholders', stopwords: PLACEHOLDERS },
+      // As gitleaks' rule: the example values of NuGet's documentation, and %VARIABLE% references.
+      { description: "NuGet documentation's examples, environment references", regexes: [String.raw`^33f!!lloppa$`, String.raw`^hal\+9ooo_da!sY$`, String.raw`^%\S.*%$`] },
+    ],
     tps: [
       '<add key="ClearTextPassword" value="' + 'kapillB8RQVHO0rG4RlfSRKs" />',
       '    <add key="ClearTextPassword" value="' + 'b04efc61-4a6f-4549-a14b-7a7bbc3a7504"/>',
@@ -157,7 +158,24 @@ export const rules: RuleSpec[] = [
       '<add key="ClearTextPassword" value="%NUGET_FEED_PAT%" />',
       '<add key="ClearTextPassword" value="$(FeedPassword)" />',
       '<add key="ClearTextPassword" value="YOUR_PERSONAL_ACCESS_TOKEN" />',
+      '<add key="ClearTextPassword" value="hal+9ooo_da!sY" />',
     ],
+  },
+  {
+    id: 'nuget-config-password',
+    description: 'Package source password in a NuGet.config (encrypted for one machine, or a clear-text value under the wrong key)',
+    regex: String.raw`<add\s+key\s*=\s*"Password"\s+value\s*=\s*"([^"$%\s][^"]{7,1023})"`,
+    flags: 'i',
+    path: String.raw`(?:^|/)[Nn][Uu][Gg][Ee][Tt]\.[Cc][Oo][Nn][Ff][Ii][Gg]$`,
+    keywords: ['"password"'],
+    entropy: 1,
+    tags: ['nuget', 'dotnet', 'password', 'registry'],
+    allowlists: [
+      { description: 'placeholders', stopwords: PLACEHOLDERS },
+      { description: "NuGet documentation's examples, environment references", regexes: [String.raw`^33f!!lloppa$`, String.raw`^hal\+9ooo_da!sY$`, String.raw`^%\S.*%$`] },
+    ],
+    tps: ['<add key="Password" value="' + 'AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA4LdR1dX2" />', '<add key="Password" value="' + 'CleartextPassword1" />'],
+    fps: ['<add key="Password" value="%NUGET_PASSWORD%" />', '<add key="Username" value="' + 'AQAAANCMnd8BFdERjHoAwE" />'],
   },
   {
     id: 'crates-io-api-token',
@@ -477,9 +495,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'travisci-token',
     description: 'Travis CI API token (with context)',
-    regex: String.raw`travis[\w.\-]{0,20}?(?:token|key)[\w.\-]{0,10}${ASSIGN}(?=[0-9A-Za-z_-]{0,21}[0-9])([0-9A-Za-z_-]{22})${TAIL}`,
+    regex: String.raw`travis[\w.\-]{0,20}?(?:token|key)${KEYED_ASSIGN}(?=[0-9A-Za-z_-]{0,21}[0-9])([0-9A-Za-z_-]{22})${TAIL}`,
     flags: 'i',
     keywords: ['travis'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['travis-ci', 'ci', 'token'],
     tps: ['TRAVIS_API_TOKEN=' + 'jasa1k2gTd2C6KIrXaTwsd', 'travis_token: "' + 'b0QNSxh82s12aUuBjl9bfY"'],
@@ -503,9 +523,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'snyk-api-token',
     description: 'Snyk API token (UUID with context)',
-    regex: String.raw`(?:snyk[\w.\-]{0,20}?(?:token|key|auth)[\w.\-]{0,10}${ASSIGN}|snyk\s+auth\s+["']?)(${UUID})\b`,
+    regex: String.raw`(?:snyk[\w.\-]{0,20}?(?:token|key|auth)${KEYED_ASSIGN}|snyk\s+auth\s+["']?)(${UUID})\b`,
     flags: 'i',
     keywords: ['snyk'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['snyk', 'token'],
     tps: ['SNYK_TOKEN=' + 'b04efc61-4a6f-4549-a14b-7a7bbc3a7504', 'snyk auth ' + '1af2e4a8-719a-4eca-86c2-3e780add4b39'],
@@ -588,9 +610,11 @@ export const rules: RuleSpec[] = [
   {
     id: 'drone-ci-token',
     description: 'Drone CI personal token or RPC secret (with context)',
-    regex: String.raw`drone[\w.\-]{0,20}?(?:token|secret)[\w.\-]{0,10}${ASSIGN}(?=[0-9A-Za-z]{0,31}[0-9])([0-9A-Za-z]{32})${END}`,
+    regex: String.raw`drone[\w.\-]{0,20}?(?:token|secret)${KEYED_ASSIGN}(?=[0-9A-Za-z]{0,31}[0-9])([0-9A-Za-z]{32})${END}`,
     flags: 'i',
     keywords: ['drone'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['drone', 'ci', 'token'],
     tps: ['DRONE_TOKEN=' + 'hMBzGRu96kRiXsXX3bPps911pOYyiQmC', 'DRONE_RPC_SECRET: "' + 'c720f3f1eb6124ba5e83e96d51676bbb"'],
@@ -649,6 +673,20 @@ export const rules: RuleSpec[] = [
     fps: ['JFROG_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'JFROG_TOKEN=wmept8eskpgko5lra3y78twmq8llfs0q'],
   },
   {
+    id: 'jfrog-api-key-keyed',
+    description: 'JFrog API key (73 characters) next to a jfrog / artifactory / bintray / xray name',
+    regex: String.raw`(?:jfrog|artifactory|bintray|xray)${KEYED_ASSIGN}([a-z0-9]{73})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywordThen: KEYED_THEN,
+    keywords: ['jfrog', 'artifactory', 'bintray', 'xray'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['jfrog', 'gitleaks'],
+    tps: ['--set imagePullSecretJfrog.password=' + '3g2q7d7nmedn6zb6l0by15hjgdjrw6zvyl1kyjwcwv0tjzlg7mgmbx9a06vo5zdzv95bxjd9v'],
+    fps: ['JFROG_PASSWORD=' + 'x'.repeat(73), 'JFROG_PASSWORD=' + '3g2q7d7nmedn6zb6l0by15hjgdjrw6zvyl1kyjwcwv0tjzlg7mgmbx9a06vo5zdzv95bxjd9vq'],
+  },
+  {
     id: 'sidekiq-secret',
     description: 'Sidekiq secret next to a bundle_enterprise__contribsys__com / bundle_gems__contribsys__com name',
     regex: String.raw`(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\x60'"\s;]|\\[nr]|$)`,
@@ -657,7 +695,8 @@ export const rules: RuleSpec[] = [
     keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
     multiline: true,
     windowLines: 1,
-    entropy: 3,
+    // The name is the vendor's own; a weak-looking value there (cafebabe:deadbeef) is still the credential.
+    entropy: 2.5,
     tags: ['sidekiq', 'gitleaks'],
     tps: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=44922417:' + '8a62d9f8', '"BUNDLE_ENTERPRISE__CONTRIBSYS__COM_key": "44922417:' + '8a62d9f8"', '<BUNDLE_ENTERPRISE__CONTRIBSYS__COMSecret>\n    44922417:' + '8a62d9f8\n</BUNDLE_ENTERPRISE__CONTRIBSYS__COMSecret>'],
     fps: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=xxxxxxxx:xxxxxxxx', 'BUNDLE_ENTERPRISE__CONTRIBSYS__COM_TOKEN=44922417'],

@@ -21,10 +21,7 @@
 // other files.
 // Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** Between a variable name and its value: quotes, `=`, `:`, `:=`, `=>`, `?=`, or `,` (a header pair). */
 const ASSIGN = String.raw`[\w.\-]{0,12}?["'\x60]?\s{0,3}(?:=|:{1,3}=|\.=|:|=>|\?=|,)\s{0,3}["'\x60]?`;
@@ -34,7 +31,7 @@ const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 /** `<vendor>...<name> = <value>`: the vendor name, up to `gap` name characters, the key name, an assignment, the value (captured). */
 function ctx(vendor: string, name: string, value: string, gap = 24): string {
-  return String.raw`(?:${vendor})[\w.\-]{0,${gap}}?(?:${name})${ASSIGN}(${value})${END}`;
+  return String.raw`(?:${vendor})[\w.\-]{0,${gap}}?(?:${name})(?:${ASSIGN}|${KEYED_ASSIGN})(${value})${END}`;
 }
 
 export const rules: RuleSpec[] = [
@@ -155,6 +152,8 @@ export const rules: RuleSpec[] = [
     regex: ctx('sentry', String.raw`(?:auth|api|access)[_\-.]?token|token`, '[a-f0-9]{64}'),
     flags: 'i',
     keywords: ['sentry'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['sentry', 'token'],
     tps: [
@@ -672,6 +671,8 @@ export const rules: RuleSpec[] = [
     regex: ctx('zendesk', String.raw`(?:api[_\-.]?)?(?:token|key)|secret`, '[A-Za-z0-9]{40}'),
     flags: 'i',
     keywords: ['zendesk'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3.5,
     tags: ['zendesk', 'token'],
     tps: ['ZENDESK_API_TOKEN=' + 'O72FxaPl9bZev0pfU5Cx' + 'Gc3LxpeckmTDttzliMEO', 'zendesk:\n  zendesk_token: "' + 'sDvTvhrUZCU40X3UgRef' + 'pj3uzh5MoNG786xv5cme"'],
@@ -864,6 +865,17 @@ export const rules: RuleSpec[] = [
     fps: ['FB_PAGE_ACCESS_TOKEN=EAAB...', 'FB_PAGE_ACCESS_TOKEN=EAAB' + 'x'.repeat(100), 'EAAB' + 'OeznPyvTFAzTBvL9mER2DHCE'],
   },
   {
+    id: 'facebook-app-access-token',
+    description: 'Facebook app access token (app id | app secret) next to a Facebook name',
+    // The form gitleaks' facebook-access-token rule finds; the | may be URL-encoded.
+    regex: String.raw`(?<![0-9A-Za-z])([0-9]{15,16}(?:\||%7[Cc])[0-9A-Za-z_-]{27,40})(?![0-9A-Za-z_-])`,
+    keywords: ['facebook'],
+    entropy: 3,
+    tags: ['facebook', 'token'],
+    tps: ['facebook 1308742762612587|' + 'rhoK1cbv0DOU_RTX_87O4MkX7AI', 'FACEBOOK_APP_TOKEN=1477036645700765%7C' + 'wRPf2v3mt2JfMqCLK8n7oltrEmc'],
+    fps: ['facebook 1308742762612587|' + 'x'.repeat(27), 'FACEBOOK_APP_ID=1308742762612587'],
+  },
+  {
     id: 'facebook-app-secret',
     description: 'Facebook / Meta app secret (32 hex) next to a Facebook / FB_ name',
     regex: ctx(String.raw`facebook|(?<![a-z0-9])fb[_\-]`, String.raw`(?:(?:app|client)[_\-.]?)?secret`, '[a-f0-9]{32}', 16),
@@ -920,9 +932,13 @@ export const rules: RuleSpec[] = [
   {
     id: 'lob-api-key',
     description: 'Lob secret API key (live_ / test_ + 35 hex) next to a Lob name',
-    regex: String.raw`(?<![a-z0-9])lob[_\-.](?:(?:api|secret|live|test)[_\-.])?(?:key|secret|token)${ASSIGN}((?:live|test)_[a-f0-9]{35})${END}`,
+    regex: String.raw`(?<![a-z0-9])lob${KEYED_ASSIGN}((?:live|test)_[a-f0-9]{35})${END}`,
     flags: 'i',
-    keywords: ['lob_', 'lob-', 'lob.'],
+    keywords: ['lob'],
+    // Not inside a word (global, blob), and followed by the rest of a name and an assignment.
+    keywordThen: String.raw`(?<![a-z0-9]lob)${KEYED_THEN}`,
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['lob', 'api-key'],
     tps: ['LOB_API_KEY=live_' + 'a8c2b43160303722c271' + '673dade92a97c3d', "lob.secret: 'test_" + '5d5efba0a5bce203ae99' + "ca64166f347b957'"],
@@ -972,13 +988,51 @@ export const rules: RuleSpec[] = [
   },
   {
     id: 'sourcegraph-access-token',
-    description: 'Sourcegraph access token (sgp_ + instance id or "local" + _ + 40 hex, or sgp_ + 40 hex)',
-    regex: String.raw`\b(sgp_(?:(?:[a-f0-9]{16}|local)_)?[a-f0-9]{40})(?![A-Za-z0-9_])`,
-    keywords: ['sgp_'],
+    description: 'Sourcegraph access token (sgp_ + instance id or "local" + _ + 40 hex, or sgp_ + 40 hex; 40 hex next to a Sourcegraph name)',
+    regex: String.raw`(\bsgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}|(?<=(?:sourcegraph|Sourcegraph|SOURCEGRAPH)${KEYED_ASSIGN})[a-fA-F0-9]{40})(?![A-Za-z0-9_])`,
+    keywords: ['sgp_', 'sourcegraph'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['sourcegraph', 'token'],
-    tps: ['SRC_ACCESS_TOKEN=sgp_' + 'b18af83d97819ca9_' + 'c2298d0f19d7186378af151bd3f9e6db6ec99f65', 'src login --token sgp_local_' + 'ebf7c245d74be0e0bc046bae483f142a561fc056'],
-    fps: ['SRC_ACCESS_TOKEN=sgp_' + '0'.repeat(40), 'SRC_ACCESS_TOKEN=sgp_...'],
+    tps: ['SRC_ACCESS_TOKEN=sgp_' + 'b18af83d97819ca9_' + 'c2298d0f19d7186378af151bd3f9e6db6ec99f65', 'src login --token sgp_local_' + 'ebf7c245d74be0e0bc046bae483f142a561fc056', 'SOURCEGRAPH_TOKEN: ' + '6d2FabeB6ADd229Bc199' + 'FabA28fD3efb57dF0bD3'],
+    fps: ['SRC_ACCESS_TOKEN=sgp_' + '0'.repeat(40), 'SRC_ACCESS_TOKEN=sgp_...', 'SOURCEGRAPH_COMMIT=' + '6d2fabeb6add229bc199' + 'faba28fd3efb57df0bd3c'],
+  },
+  {
+    id: 'intra42-client-secret',
+    description: '42 intranet (Intra42) OAuth client secret (s-s4t2ud- / s-s4t2af- + 64 hex)',
+    regex: String.raw`\b(s-s4t2(?:ud|af)-[a-fA-F0-9]{64})(?![A-Za-z0-9_-])`,
+    keywords: ['s-s4t2ud-', 's-s4t2af-'],
+    entropy: 3,
+    tags: ['intra42', 'oauth', 'gitleaks'],
+    tps: ['clientSecret := "s-s4t2ud-' + '2eb8694264724db8710088adf020d38abba08a508e027050a5c3d6f85f77038d"'],
+    fps: ['clientSecret := "s-s4t2ud-' + '0'.repeat(64) + '"', 's-s4t2ud-' + '2eb8694264724db8710088adf020d38a'],
+  },
+  {
+    id: 'privateai-api-token',
+    description: 'Private AI API key (32 characters) next to a privateai name',
+    regex: String.raw`private[_-]?ai${KEYED_ASSIGN}([a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)`,
+    flags: 'i',
+    keywordThen: KEYED_THEN,
+    keywords: ['privateai', 'private_ai', 'private-ai'],
+    multiline: true,
+    windowLines: 1,
+    entropy: 3,
+    tags: ['privateai', 'gitleaks'],
+    tps: ['privateai_api_token = "' + 'cgquj52w8odzs1oc2yyga1yyajadjux6"'],
+    fps: ['const privateaiToken = "' + 'a'.repeat(32) + '";', 'PRIVATE_AI_URL=https://api.private-ai.com/community/v4'],
+  },
+  {
+    id: 'freemius-secret-key',
+    description: "Freemius SDK secret key (sk_ + 29) in a PHP config array",
+    regex: String.raw`["']secret_key["']\s{0,8}=>\s{0,8}["'](sk_[^\s"']{29})["']`,
+    flags: 'i',
+    path: String.raw`\.[Pp][Hh][Pp]$`,
+    keywords: ['secret_key'],
+    entropy: 3,
+    tags: ['freemius', 'gitleaks'],
+    tps: ['$config = array(\n\t"secret_key" => "sk_' + 'ubb4yN3mzqGR2x8#P7r5&@*xC$utE",\n);'],
+    fps: ['$config = array(\n\tsecret_key => "sk_' + 'abcdefghijklmnopqrstuvwxyz123",\n);', '"other_key" => "sk_' + 'ubb4yN3mzqGR2x8#P7r5&@*xC$utE"'],
   },
   {
     id: 'scalingo-api-token',
@@ -1006,6 +1060,8 @@ export const rules: RuleSpec[] = [
     regex: ctx('sendbird', String.raw`(?:(?:api|master|secondary)[_\-.]?)?(?:token|key)`, '[a-f0-9]{40}'),
     flags: 'i',
     keywords: ['sendbird'],
+    multiline: true,
+    windowLines: 1,
     entropy: 3,
     tags: ['sendbird', 'token'],
     tps: ['SENDBIRD_API_TOKEN=' + '237f00b08f1ddbb7f8ea' + '9d1a4ee190100d755c9f', "'Api-Token': sendbird_api_token = '" + '6cf9f4230091e1088ef3' + "c088943082dc3f14497b'"],

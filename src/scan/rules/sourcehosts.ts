@@ -14,10 +14,7 @@
 // - JetBrains YouTrack/Hub permanent tokens: perm:<b64 user>.<b64 name>.<30 random>.
 // Sample values below are fake.
 import type { RuleSpec } from '../rule.ts';
-
-/** After a vendor name, what gitleaks' name-and-value rules need on the same line: the rest of the
- *  name and an assignment. The prefilter skips hits of the name without one ("linear-gradient("). */
-const KEYED_THEN = String.raw`[ \t\w.-]{0,60}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`;
+import { KEYED_ASSIGN, KEYED_THEN } from './keyed.ts';
 
 /** Right boundary for base64url-alphabet tokens. */
 const TAIL = String.raw`(?![0-9A-Za-z_-])`;
