@@ -147,6 +147,27 @@ describe('the gate reads everything a push carries, second round (attacks throug
     });
   });
 
+  describe('the answer matches what the upstream did', () => {
+    it('deleting the branch the mirror\'s HEAD names, when the upstream\'s HEAD names another: refused before the forward', () => {
+      const owner = ownerClone(gate, 'head');
+      const main = owner.head();
+      // The upstream's HEAD names a branch that does not exist: the refresh leaves the mirror's HEAD as it was.
+      gate.upstream.git('symbolic-ref', 'HEAD', 'refs/heads/trunk');
+      try {
+        const client = gate.clone('head');
+        assert.equal(gate.mirror.git('symbolic-ref', 'HEAD').trim(), 'refs/heads/main');
+        const result = gate.push(client, 'origin', ':refs/heads/main');
+        // git refuses to delete the mirror's current branch after the hook: the gate must not forward it first.
+        assert.notEqual(result.code, 0, result.output);
+        assert.match(result.output, /refs\/heads\/main: the mirror's HEAD names this branch/);
+        assert.equal(gate.upstream.ref('refs/heads/main'), main, 'the upstream deleted the branch the client was told was kept');
+      } finally {
+        gate.upstream.git('symbolic-ref', 'HEAD', 'refs/heads/main');
+        if (gate.upstream.ref('refs/heads/main') === null) owner.git('push', '-q', gate.upstream.dir, `${main}:refs/heads/main`);
+      }
+    });
+  });
+
   describe('what the forward sends that the scan did not read', () => {
     it('objects a push left unreferenced are scanned when a later push references them', () => {
       const client = gate.clone('unreferenced');
