@@ -22,8 +22,8 @@ import { readMirrorSettings, type MirrorSettings } from './mirror-settings.ts';
 import { appendQuietly, type AuditEvent, type AuditKind } from '../audit/trail.ts';
 import { upstreamMoved } from './peer-refresh.ts';
 import { auditFindings, rejectionForFindings, rejectionForPolicy, rejectionForUnscanned } from './push-report.ts';
-import { checkRefPolicy, matchesAny, replaceRefViolations } from './ref-policy.ts';
-import { parseRefUpdates, type RefUpdate } from './ref-updates.ts';
+import { checkRefPolicy, currentBranchDeletion, matchesAny, replaceRefViolations } from './ref-policy.ts';
+import { isZeroOid, parseRefUpdates, type RefUpdate } from './ref-updates.ts';
 import { scanPushedObjects } from './push-objects.ts';
 import { redirectRefusal, upstreamEnv } from './upstream-env.ts';
 import { claimBypass, verifyGateToken } from './token-checks.ts';
@@ -94,6 +94,7 @@ async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number>
   const violations = [
     ...replaceRefViolations(updates, gate.allow_replace_refs),
     ...(await checkRefPolicy(updates, mirror.policy, (a, b) => isAncestor(ctx.gitDir, a, b, gateGitEnv(ctx.env)))),
+    ...(updates.some((u) => isZeroOid(u.newOid)) ? currentBranchDeletion(updates, ...(await headAndDenyDeleteCurrent(ctx.gitDir, gateGitEnv(ctx.env)))) : []),
   ];
   if (violations.length) {
     ctx.say(rejectionForPolicy(violations));
@@ -268,6 +269,19 @@ export function allowUnscannable(result: ScanResult, globs: string[]): NotScanne
     return false;
   });
   return allowed;
+}
+
+/** The branch the mirror's HEAD names (null if detached) and its receive.denyDeleteCurrent (null if unset). */
+async function headAndDenyDeleteCurrent(gitDir: string, env: NodeJS.ProcessEnv): Promise<[string | null, string | null]> {
+  const optional = async (args: string[]) => {
+    try {
+      return (await runGit(args, { cwd: gitDir, env })).stdout.trim() || null;
+    } catch (error) {
+      if ((error as { code?: number }).code === 1) return null;
+      throw error;
+    }
+  };
+  return [await optional(['symbolic-ref', '-q', 'HEAD']), await optional(['config', '--get', 'receive.denyDeleteCurrent'])];
 }
 
 async function isAncestor(gitDir: string, ancestor: string, descendant: string, env: NodeJS.ProcessEnv): Promise<boolean> {

@@ -138,14 +138,14 @@ const HEADER_LABELS: Record<string, string> = {
 /** A commit object as git stores it: tree, parents, author, committer, extra headers, signature, message. */
 function scanCommitObject(scanner: Scanner, info: CommitInfo, content: Buffer): Finding[] {
   const found = scanRawObject(scanner, content, { file: '', commit: info.oid, author: info.author, email: info.email, date: info.date, message: info.message });
-  return relabel(found, (header) => (header === null ? '(commit message)' : `(${HEADER_LABELS[header] ?? `commit header "${header}"`})`));
+  return relabel(found, (header) => (header === null ? '(commit message)' : header === '' ? '(commit object, decoded)' : `(${HEADER_LABELS[header] ?? `commit header "${header}"`})`));
 }
 
 function scanTagObject(scanner: Scanner, oid: string, content: Buffer): Finding[] {
   const tag = parseTag(content);
   const found = scanRawObject(scanner, content, { file: '', commit: '', message: tag.message });
   const name = `tag ${tag.tag || oid.slice(0, 12)}`;
-  return relabel(found, (header) => (header === null ? `(message of ${name})` : header === 'tag' ? `(name of ${name})` : `(${header} header of ${name})`));
+  return relabel(found, (header) => (header === null ? `(message of ${name})` : header === '' ? `(${name}, decoded)` : header === 'tag' ? `(name of ${name})` : `(${header} header of ${name})`));
 }
 
 /**
@@ -156,11 +156,14 @@ function scanTagObject(scanner: Scanner, oid: string, content: Buffer): Finding[
 function scanRawObject(scanner: Scanner, content: Buffer, ctx: { file: string; commit: string; author?: string; email?: string; date?: string; message?: string }): Finding[] {
   const text = content.toString('utf8');
   const found = scanner.scanText(text, ctx);
+  const derived: Finding[] = [];
   if (content.includes(0)) {
-    // A message in UTF-16 or with NULs: the same readings a blob gets.
-    for (const view of blobViews(content).views) if (view.kind !== 'text') found.push(...scanner.scanBytes(view.bytes, ctx));
+    // A message in UTF-16 or with NULs: the same readings a blob gets. Their line numbers are
+    // the reading's own, so they say nothing about which header or message line it was.
+    for (const view of blobViews(content).views) if (view.kind !== 'text') derived.push(...scanner.scanBytes(view.bytes, ctx));
   }
-  if (found.length === 0) return found;
+  if (found.length === 0 && derived.length === 0) return derived;
+  for (const f of derived) (f as HeaderedFinding).header = '';
   const lines = text.split('\n');
   const blank = lines.indexOf('');
   const headerCount = blank === -1 ? lines.length : blank;
@@ -176,9 +179,10 @@ function scanRawObject(scanner: Scanner, content: Buffer, ctx: { file: string; c
       f.EndLine -= headerCount + 1;
     }
   }
-  return found;
+  return [...found, ...derived];
 }
 
+/** header: a header's name, null for the message, '' for a reading of the whole object (UTF-16, printable runs). */
 type HeaderedFinding = Finding & { header?: string | null };
 
 function relabel(found: Finding[], label: (header: string | null) => string): Finding[] {

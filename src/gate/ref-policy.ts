@@ -46,3 +46,16 @@ export async function checkRefPolicy(updates: RefUpdate[], policy: RefPolicy, is
   }
   return violations;
 }
+
+/**
+ * git refuses to delete the branch a repository's HEAD names (receive.denyDeleteCurrent, unset
+ * or refuse), and decides it after the pre-receive hook, so after the forward: an upstream whose
+ * HEAD names another branch would take a deletion the mirror then refuses, and the client would
+ * hear "refused" for a push the upstream took. The gate refuses it first. headRef: the mirror's
+ * HEAD (null when detached); denyDeleteCurrent: its config value, null when unset.
+ */
+export function currentBranchDeletion(updates: RefUpdate[], headRef: string | null, denyDeleteCurrent: string | null): PolicyViolation[] {
+  const allowed = denyDeleteCurrent !== null && /^(warn|ignore|false|no|off|0)$/i.test(denyDeleteCurrent.trim());
+  if (!headRef || allowed) return [];
+  return updates.filter((u) => isZeroOid(u.newOid) && u.ref === headRef).map((u) => ({ ref: u.ref, reason: 'the mirror\'s HEAD names this branch, and git refuses to delete it (receive.denyDeleteCurrent)' }));
+}

@@ -1,6 +1,7 @@
 // Turns one blob's bytes into the texts the scanner reads: the bytes themselves for text, a
 // decoded copy for UTF-16 and UTF-32, printable runs for other binaries, and, recursively, what
-// gzip, zlib, zstd, zip and tar hold (and the FlateDecode streams of a PDF).
+// gzip, zlib, zstd, zip and tar hold (and the FlateDecode streams of a PDF, the compressed text
+// chunks of a PNG), and the printable runs of what a container reader passes over.
 //
 // The input is an attacker's. Every expansion runs through zlib with maxOutputLength; every size
 // and offset an archive declares is checked against the bytes that are really there; a limit hit
@@ -41,7 +42,7 @@ export const DEFAULT_BLOB_VIEW_LIMITS: BlobViewLimits = Object.freeze({
 export interface BlobView {
   /** Where inside the blob: '' for the blob itself; 'dir/a.txt' for a zip/tar member; nested members joined with '!/'; a gunzipped payload: its name from the gzip header, else '(gunzipped)'. */
   member: string;
-  /** How the bytes were read: 'text' (as they are), 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' (decoded to UTF-8), 'strings' (printable runs). Containers are named by `member`, never by kind. */
+  /** How the bytes were read: 'text' (as they are), 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' (decoded to UTF-8), 'strings' (printable runs), 'passed-over' (printable runs of what a container or decoder did not hand on). Containers are named by `member`, never by kind. */
   kind: string;
   /** UTF-8 (or raw, for 'text') bytes to scan as a text. */
   bytes: Buffer;
@@ -152,7 +153,7 @@ function join(container: string, name: string): string {
 // ---- Recognising what the bytes are --------------------------------------------------------
 
 type Unicode = 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
-type Magic = Unicode | 'gzip' | 'zip' | 'zstd' | 'pdf' | 'zlib' | 'xz' | 'bzip2' | 'lzip' | 'compress' | 'lz4' | '7z' | 'rar';
+type Magic = Unicode | 'gzip' | 'zip' | 'zstd' | 'pdf' | 'png' | 'zlib' | 'xz' | 'bzip2' | 'lzip' | 'compress' | 'lz4' | '7z' | 'rar';
 
 const CANNOT_OPEN: Partial<Record<Magic, string>> = {
   xz: 'xz-compressed: the gate cannot read it',
@@ -195,6 +196,8 @@ function sniff(b: Buffer): Magic | null {
       break;
     case 0x25:
       return startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]) ? 'pdf' : null; // %PDF-
+    case 0x89:
+      return startsWith(b, PNG_SIGNATURE) ? 'png' : null;
     case 0xfd:
       return startsWith(b, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) ? 'xz' : null;
     case 0x42: // BZh1-9, then the block magic (pi) or the end-of-stream magic (sqrt pi)
@@ -226,8 +229,10 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
     case 'utf-32be':
       decoded(w, b, path, magic, BOM_BYTES[magic]);
       // A BOM over bytes without a NUL is not what a UTF-16/32 editor writes (every ASCII
-      // character has a zero byte): the raw bytes are what something else would read.
+      // character has a zero byte): the raw bytes are what something else would read. With NULs,
+      // the runs catch raw ASCII among the UTF-16 and UTF-16 one byte off the BOM's alignment.
       if (b.indexOf(0) === -1) textView(w, b, path, depth);
+      else passedOver(w, b, path, [], magic);
       return;
     case 'gzip':
       if (w.canOpen(b, path, depth)) openGzip(w, b, path, depth);
@@ -240,6 +245,9 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
       return;
     case 'pdf':
       if (w.canOpen(b, path, depth)) openPdf(w, b, path, depth);
+      return;
+    case 'png':
+      if (w.canOpen(b, path, depth)) openPng(w, b, path, depth);
       return;
     case 'zlib':
       // Two bytes are a weak sign (text can start with "x^"): whatever comes of it, the bytes
@@ -274,7 +282,10 @@ function read(w: Walk, b: Buffer, path: string, depth: number): void {
   }
   const unicode = unicodeWithoutBom(b);
   if (unicode !== null) {
+    // The guess is made on the first 4 KiB at one alignment: the runs read the rest, raw ASCII
+    // after it, and the first character of UTF-16 that starts one byte in.
     decoded(w, b, path, unicode, 0);
+    passedOver(w, b, path, [], unicode);
     return;
   }
   plain(w, b, path, depth, false);
@@ -338,13 +349,15 @@ const MIN_RUN = 8;
 /**
  * Bytes read as they are, as printable runs, or both (see TEXT_FROM). NUL-free bytes are text.
  * withStrings adds the runs whatever the sample says (formats the gate recognises but cannot
- * open, whose readable bits are better seen as runs).
+ * open, whose readable bits are better seen as runs). Text with NULs in it is read as text and
+ * also for its UTF-16 runs: a UTF-16 island in a long text file does not move the sample.
  */
 function plain(w: Walk, b: Buffer, path: string, depth: number, withStrings: boolean): void {
   if (b.length === 0) return;
   const share = b.indexOf(0) === -1 ? 1 : textShare(b);
   if (share >= STRINGS_BELOW) textView(w, b, path, depth);
   if (share < TEXT_FROM || withStrings) stringsView(w, b, path);
+  else if (share < 1) stringsView(w, b, path, [], false);
 }
 
 /** Bytes as they are: whole for the blob itself, at most maxViewBytes for what came out of it. */
@@ -355,28 +368,63 @@ function textView(w: Walk, b: Buffer, path: string, depth: number): void {
   w.cannot(path, `larger than ${size(max)}: only the first ${size(max)} was scanned`);
 }
 
-/** Printable ASCII runs of at least 8 bytes, one per line (`strings -n 8`), then UTF-16LE runs at either alignment (`strings -el`). */
-function stringsView(w: Walk, b: Buffer, path: string): void {
+/** A stretch of a container read some other way (a member's data); its runs are left out of the container's own strings. */
+type Range = readonly [start: number, end: number];
+
+/**
+ * The printable runs of what a reader passed over, as a view of kind 'passed-over': a container's
+ * (gzip, zip, tar, zstd) headers, names, link names, extra fields, gaps between members, padding
+ * and skipped frames, and for a decoded UTF-16/32 file the raw ASCII among it and UTF-16 one byte
+ * off the alignment it was decoded at. No format hides bytes from this view.
+ */
+function passedOver(w: Walk, b: Buffer, path: string, skip: readonly Range[] = [], decodedAs?: Unicode): void {
+  // UTF-16LE runs at even offsets of a file decoded as UTF-16LE are what the decoder read. (A
+  // UTF-16BE reading differs from the LE runs one byte later in their first character.)
+  stringsView(w, b, path, skip, true, 'passed-over', decodedAs === 'utf-16le' ? 0 : -1);
+}
+
+/**
+ * Printable ASCII runs of at least 8 bytes, one per line (`strings -n 8`), then UTF-16LE runs at
+ * either alignment (`strings -el`), outside the given ranges.
+ */
+function stringsView(w: Walk, b: Buffer, path: string, skip: readonly Range[] = [], ascii = true, kind = 'strings', skipParity = -1): void {
   const out = new Writer(w.limits.maxViewBytes);
-  const len = b.length;
+  const stretches: Range[] = [];
+  let from = 0;
+  for (const [start, end] of [...skip].sort((x, y) => x[0] - y[0])) {
+    if (start > from) stretches.push([from, start]);
+    from = Math.max(from, end);
+  }
+  if (from < b.length) stretches.push([from, b.length]);
+  if (ascii) for (const [start, end] of stretches) if (!asciiRuns(out, b, start, end)) break;
+  for (const [start, end] of stretches) if (out.full || !utf16Runs(out, b, start, end, skipParity)) break;
+  if (out.length > 0 || out.full) w.view(path, kind, out.bytes());
+  if (out.full) w.cannot(path, `its printable text is larger than ${size(w.limits.maxViewBytes)}: only the first ${size(w.limits.maxViewBytes)} was scanned`);
+}
+
+function asciiRuns(out: Writer, b: Buffer, from: number, to: number): boolean {
   let start = -1;
-  for (let i = 0; i <= len; i++) {
-    if (i < len && PRINTABLE[b[i]!]) {
+  for (let i = from; i <= to; i++) {
+    if (i < to && PRINTABLE[b[i]!]) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      if (i - start >= MIN_RUN && !out.line(b, start, i, 1)) break;
+      if (i - start >= MIN_RUN && !out.line(b, start, i, 1)) return false;
       start = -1;
     }
   }
-  let i = 0;
-  while (!out.full && i + 1 < len) {
+  return true;
+}
+
+/** UTF-16LE runs; those starting at an offset of parity skipParity (0 or 1) are left out. */
+function utf16Runs(out: Writer, b: Buffer, from: number, to: number, skipParity = -1): boolean {
+  let i = from;
+  while (i + 1 < to) {
     let j = i;
-    while (j + 1 < len && b[j + 1] === 0 && PRINTABLE[b[j]!]) j += 2;
-    if (j - i >= 2 * MIN_RUN && !out.line(b, i, j, 2)) break;
+    while (j + 1 < to && b[j + 1] === 0 && PRINTABLE[b[j]!]) j += 2;
+    if (j - i >= 2 * MIN_RUN && i % 2 !== skipParity && !out.line(b, i, j, 2)) return false;
     i = j > i ? j : i + 1;
   }
-  w.view(path, 'strings', out.bytes());
-  if (out.full) w.cannot(path, `its printable text is larger than ${size(w.limits.maxViewBytes)}: only the first ${size(w.limits.maxViewBytes)} was scanned`);
+  return true;
 }
 
 /** A growing buffer with a hard cap; `full` once something did not fit. */
@@ -559,12 +607,15 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
   if (!w.takeMember()) return w.tooManyMembers(path);
   const member = join(path, first.name || '(gunzipped)');
   const parts: Buffer[] = [];
+  /** The deflate streams; the header fields (name, comment, extra field) are read as runs. */
+  const streams: Range[] = [];
   let p = 0;
   for (let header: { data: number } | null = first; header !== null; header = gzipHeader(b, p)) {
     // Each further gzip member counts as an archive member: a million empty ones would otherwise
     // cost a million zlib calls.
     if (header !== first && !w.takeMember()) {
       w.tooManyMembers(path);
+      streams.push([p, b.length]);
       p = b.length;
       break;
     }
@@ -577,10 +628,12 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
     });
     if (got === null) {
       // A bomb in a later member: what came before is still read.
+      streams.push([header.data, b.length]);
       p = b.length;
       break;
     }
     if (!Buffer.isBuffer(got)) {
+      streams.push([header.data, b.length]);
       p = b.length;
       if (got.error !== 'Z_BUF_ERROR') {
         w.cannot(member, `corrupt gzip data (${got.error})`);
@@ -594,6 +647,7 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
       break;
     }
     parts.push(got);
+    streams.push([header.data, header.data + consumed]);
     p = header.data + consumed;
     if (p + 8 > b.length) {
       w.cannot(member, 'truncated gzip data: the CRC trailer is missing');
@@ -607,6 +661,8 @@ function openGzip(w: Walk, b: Buffer, path: string, depth: number): void {
   // What follows the last member: gunzip ignores it, so could anything hidden there.
   const rest = b.subarray(p);
   if (rest.some((c) => c !== 0)) read(w, rest, join(path, '(after gzip data)'), depth + 1);
+  streams.push([p, b.length]);
+  passedOver(w, b, path, streams);
 }
 
 /** A zlib stream is tried, not trusted: two header bytes are a weak sign, and a failure to inflate means it was something else. */
@@ -627,6 +683,8 @@ function openZstd(w: Walk, b: Buffer, path: string, depth: number): void {
   }
   if (!w.takeMember()) return w.tooManyMembers(path);
   const member = join(path, '(zstd-decompressed)');
+  // Skippable frames hold bytes a decompressor passes over: the runs of the input read them.
+  passedOver(w, b, path);
   const got = w.expand(member, (cap) => zlib.zstdDecompressSync(b, { maxOutputLength: cap }));
   if (got === null) return;
   if (!Buffer.isBuffer(got)) {
@@ -794,6 +852,10 @@ function openZip(w: Walk, b: Buffer, path: string, depth: number, dir: ZipDirect
     readZipMember(w, b, e, join(path, e.name), depth);
   }
   if (cut) w.tooManyMembers(path);
+  // Names, extra fields, and whatever lies between members where no entry points: read as runs.
+  const membersData: Range[] = [[0, listed.firstHeader]];
+  for (const e of entries) if (e.data >= 0) membersData.push([e.data, e.data + e.compressed]);
+  passedOver(w, b, path, membersData);
 
   const comments = [dir.comment, ...entries.filter((e) => e.comment.length > 0).flatMap((e) => [Buffer.from('\n'), e.comment])];
   if (comments.some((c) => c.length > 0)) read(w, Buffer.concat(comments), join(path, '(zip comments)'), depth + 1);
@@ -991,6 +1053,13 @@ const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72, 0x00]; // "ustar\0": POSIX; GNU's "
  * are skipped as `tar --ignore-zeros` does, so nothing hides behind an early end marker.
  */
 function openTar(w: Walk, b: Buffer, path: string, depth: number): void {
+  const membersData: Range[] = [];
+  tarMembers(w, b, path, depth, membersData);
+  // Headers (names, link names, owners), pax and GNU metadata, padding: read as runs.
+  passedOver(w, b, path, membersData);
+}
+
+function tarMembers(w: Walk, b: Buffer, path: string, depth: number, membersData: Range[]): void {
   let header = 0;
   let longName: string | null = null;
   let pax: Map<string, string> | null = null;
@@ -1018,6 +1087,7 @@ function openTar(w: Walk, b: Buffer, path: string, depth: number): void {
         if (!w.takeMember()) return w.tooManyMembers(path);
         if (truncated) w.cannot(member, 'the archive is cut short inside this member: read as far as it goes');
         read(w, b.subarray(start, end), member, depth + 1);
+        membersData.push([start, end]);
         if (truncated) return;
       }
       longName = null;
@@ -1027,4 +1097,44 @@ function openTar(w: Walk, b: Buffer, path: string, depth: number): void {
     header = start + Math.ceil(length / BLOCK) * BLOCK;
   }
   if (header < b.length && b.subarray(header).some((c) => c !== 0)) w.cannot(path, 'truncated tar archive');
+}
+
+// ---- PNG -------------------------------------------------------------------------------------
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Printable runs of the file (tEXt chunks are plain Latin-1), then each zTXt chunk and each
+ * compressed iTXt chunk inflated: text metadata a viewer shows, zlib-compressed. Image data is
+ * not read. Chunk lengths are checked against the bytes there; a bad one ends the walk.
+ */
+function openPng(w: Walk, b: Buffer, path: string, depth: number): void {
+  plain(w, b, path, depth, true);
+  let at = PNG_SIGNATURE.length;
+  while (at + 12 <= b.length) {
+    const length = b.readUInt32BE(at);
+    const type = b.toString('latin1', at + 4, at + 8);
+    const start = at + 8;
+    const end = start + length;
+    if (end + 4 > b.length) return;
+    at = end + 4;
+    let compressed: Buffer | null = null;
+    const keywordEnd = b.indexOf(0, start);
+    if (keywordEnd < 0 || keywordEnd >= end) continue;
+    if (type === 'zTXt') compressed = b.subarray(keywordEnd + 2, end);
+    else if (type === 'iTXt' && b[keywordEnd + 1] === 1) {
+      const language = b.indexOf(0, keywordEnd + 3);
+      const translated = language < 0 ? -1 : b.indexOf(0, language + 1);
+      if (translated < 0 || translated >= end) continue;
+      compressed = b.subarray(translated + 1, end);
+    }
+    if (compressed === null) continue;
+    const member = join(path, `(${type} chunk at byte ${start - 8})`);
+    if (!w.takeMember()) return w.tooManyMembers(path);
+    const data = compressed;
+    const got = w.expand(member, (cap) => zlib.inflateSync(data, { maxOutputLength: cap, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    if (got === null) continue;
+    if (!Buffer.isBuffer(got)) w.cannot(member, `corrupt compressed text (${got.error})`);
+    else read(w, got, member, depth + 1);
+  }
 }

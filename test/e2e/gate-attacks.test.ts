@@ -4,35 +4,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt } from '../helpers/binary.ts';
+import { assertRefused, hashObject } from '../helpers/gate-attacks.ts';
 import { startGateDaemon, type GateDaemon } from '../helpers/gate-daemon.ts';
 import { GIT_ENV, TestRepo } from '../helpers/git.ts';
 import { PLANT } from '../helpers/secrets.ts';
 
 const cleanups: Array<() => void> = [];
 const suite = { after: (fn: () => void) => void cleanups.push(fn) };
-
-function assertRefused(gate: GateDaemon, result: { code: number; output: string }, planted: string, expect?: RegExp): void {
-  assert.notEqual(result.code, 0, result.output);
-  assert.match(result.output, /push REJECTED/, result.output);
-  if (expect) assert.match(result.output, expect);
-  // What the gate said; the client's own git also prints the ref names it pushed, which it knows.
-  const said = result.output.split('\n').filter((l) => l.startsWith('remote:')).join('\n');
-  assert.equal(said.includes(planted), false, `the gate showed the planted value:\n${said}`);
-  assert.equal(said.includes(planted.slice(6, 18)), false, `the gate showed part of the planted value:\n${said}`);
-  assert.equal(gate.upstreamHolds(planted), false, 'the planted value reached the upstream');
-  const log = join(gate.root, 'state/gatehouse/gate.log');
-  assert.equal(existsSync(log) && readFileSync(log, 'utf8').includes(planted), false, 'the planted value reached the gate log');
-}
-
-/** An object written straight into a clone's object store; returns its id. */
-function hashObject(repo: TestRepo, type: string, content: Buffer | string): string {
-  return execFileSync('git', ['hash-object', '-w', '-t', type, '--literally', '--stdin'], { cwd: repo.dir, env: GIT_ENV, input: content }).toString().trim();
-}
 
 /** A zip (or tar, tar.gz) made by git archive from files, the way an archive tool would make it. */
 function archive(root: string, format: 'zip' | 'tar' | 'tar.gz', files: Record<string, string | Buffer>): Buffer {

@@ -26,7 +26,8 @@ function pats(view: BlobView | undefined): Array<[string, number]> {
     .map((f) => [f.Secret, f.StartLine]);
 }
 
-const shape = (r: { views: BlobView[] }) => r.views.map((v) => [v.member, v.kind]);
+/** The views, without the printable runs of what a container passed over (see 'bytes a reader passed over'). */
+const shape = (r: { views: BlobView[] }) => r.views.filter((v) => v.kind !== 'passed-over').map((v) => [v.member, v.kind]);
 const view = (r: { views: BlobView[] }, member: string, kind?: string) => r.views.find((v) => v.member === member && (kind === undefined || v.kind === kind));
 const limits = (over: Partial<BlobViewLimits>): BlobViewLimits => ({ ...DEFAULT_BLOB_VIEW_LIMITS, ...over });
 
@@ -588,7 +589,7 @@ describe('blobViews: zip', () => {
       ['a.txt', 'text'],
       ['(zip comments)', 'text'],
     ]);
-    assert.deepEqual(pats(r.views[1]), [
+    assert.deepEqual(pats(view(r, '(zip comments)', 'text')), [
       [TOKEN, 1],
       [TOKEN2, 2],
     ]);
@@ -702,7 +703,7 @@ describe('blobViews: zip', () => {
   it('stops at maxMembers inside a nested zip without mistaking its members for a prefix', () => {
     const inner = zip([{ name: 'i1.txt', data: '1' }, { name: 'i2.txt', data: '2' }]);
     const r = blobViews(zip([{ name: 'in.zip', data: inner }, { name: 'c.txt', data: 'c' }]), limits({ maxMembers: 1 }));
-    assert.deepEqual(r.views, []);
+    assert.deepEqual(shape(r), []);
     assert.deepEqual(r.unreadable, [
       { member: 'in.zip', reason: 'more than 1 archive members' },
       { member: '', reason: 'more than 1 archive members' },
@@ -818,6 +819,77 @@ describe('blobViews: PDF', () => {
       [member, 'text'],
     ]);
     assert.deepEqual(pats(view(r, member)), [[TOKEN, 1]]);
+    assert.deepEqual(r.unreadable, []);
+  });
+});
+
+describe('blobViews: bytes a reader passed over', () => {
+  /** Every github-pat found in any view, by view kind and member. */
+  const found = (r: { views: BlobView[] }) => r.views.flatMap((v) => pats(v).map(([secret]) => [v.member, v.kind, secret]));
+
+  it('reads UTF-16LE that starts one byte in, whose first character a UTF-16BE reading loses', () => {
+    const r = blobViews(Buffer.concat([Buffer.from('#'), utf16le(`${TOKEN}\r\n# settings\r\n`)]));
+    assert.deepEqual(shape(r), [['', 'utf-16be']]);
+    assert.deepEqual(found(r), [['', 'passed-over', TOKEN]]);
+  });
+
+  it('reads raw ASCII after a UTF-16 BOM, past the 4 KiB a guess looks at, and UTF-16 one byte off the BOM', () => {
+    const bom = Buffer.from([0xff, 0xfe]);
+    assert.deepEqual(found(blobViews(Buffer.concat([bom, utf16le('# settings\r\n'), Buffer.from(`TOKEN=${TOKEN}\n`)]))), [['', 'passed-over', TOKEN]]);
+    assert.deepEqual(found(blobViews(Buffer.concat([utf16le('# a long line of settings\r\n'.repeat(100)), Buffer.from(`\nTOKEN=${TOKEN}\n`)]))), [['', 'passed-over', TOKEN]]);
+    assert.deepEqual(found(blobViews(Buffer.concat([bom, Buffer.from('#'), utf16le(`TOKEN=${TOKEN}\r\n`)]))), [['', 'passed-over', TOKEN]]);
+  });
+
+  it('reads a UTF-16 island in a text file with NULs, and does not read a UTF-16LE file twice', () => {
+    const island = Buffer.concat([Buffer.from('notes\n'.repeat(1000)), Buffer.from('\0\n'), utf16le(`token=${TOKEN}`), Buffer.from('\nend\n')]);
+    assert.deepEqual(found(blobViews(island)), [['', 'strings', TOKEN]]);
+    const r = blobViews(utf16le(`# settings\r\ntoken=${TOKEN}\r\n`));
+    assert.deepEqual(found(r), [['', 'utf-16le', TOKEN]]);
+  });
+
+  it('reads gzip header fields and zstd skippable frames', () => {
+    const gz = gzipSync('harmless\n');
+    const comment = Buffer.concat([gz.subarray(0, 3), Buffer.from([16]), gz.subarray(4, 10), Buffer.from(`token=${TOKEN}\0`), gz.subarray(10)]);
+    assert.deepEqual(found(blobViews(comment)), [['', 'passed-over', TOKEN]]);
+    const hidden = Buffer.from(`token=${TOKEN2}\n`);
+    const skippable = Buffer.alloc(8);
+    skippable.writeUInt32LE(0x184d2a50, 0);
+    skippable.writeUInt32LE(hidden.length, 4);
+    assert.deepEqual(found(blobViews(Buffer.concat([zstdCompressSync('harmless\n'), skippable, hidden]))), [['', 'passed-over', TOKEN2]]);
+  });
+
+  it('reads tar link names and padding, and zip names and gaps, but not the members a second time', () => {
+    const link = tarEntry('config', '', '2');
+    link.write(`token=${TOKEN}`, 157, 'utf8');
+    link.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += link[i]!;
+    link.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const padded = tarEntry('a.txt', 'a\n');
+    padded.write(`token=${TOKEN2}`, 512 + 10, 'utf8');
+    const member = tarEntry('b.txt', `token=${TOKEN3}\n`);
+    const r = blobViews(tar(link, padded, member));
+    assert.deepEqual(found(r).sort(), [['', 'passed-over', TOKEN], ['', 'passed-over', TOKEN2], ['b.txt', 'text', TOKEN3]].sort());
+    const named = blobViews(zip([{ name: `keys/${TOKEN}.txt`, data: `token=${TOKEN2}\n` }]));
+    // The name is in the local header and in the central directory.
+    assert.deepEqual(found(named), [[`keys/${TOKEN}.txt`, 'text', TOKEN2], ['', 'passed-over', TOKEN], ['', 'passed-over', TOKEN]]);
+  });
+
+  it('inflates the compressed text chunks of a PNG', () => {
+    const chunk = (type: string, data: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      return Buffer.concat([length, Buffer.from(type), data, Buffer.alloc(4)]);
+    };
+    const image = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', Buffer.alloc(13)),
+      chunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0'), deflateSync(`token=${TOKEN}`)])),
+      chunk('iTXt', Buffer.concat([Buffer.from('Comment\0\x01\0en\0\0', 'latin1'), deflateSync(`token=${TOKEN2}`)])),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const r = blobViews(image);
+    assert.deepEqual(found(r).map(([, , secret]) => secret), [TOKEN, TOKEN2]);
     assert.deepEqual(r.unreadable, []);
   });
 });
