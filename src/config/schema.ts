@@ -102,6 +102,13 @@ function buildSchema() {
     methods: z.array(z.string().regex(/^[A-Z]+$/, 'expected upper-case HTTP methods')).default([]),
     /** git-receive-pack (push) through the shim is refused unless this is true: pushes go through the gate. */
     allow_push: z.boolean().default(false),
+    /** Scan every request body on this route (buffered up to shim.max_scan_body_bytes) before it goes upstream. */
+    scan_bodies: z.boolean().default(false),
+    /**
+     * Accept POST to a path ending in /graphql as a read although methods lacks POST, when the
+     * body holds only GraphQL queries (no mutation or subscription); the body is scanned.
+     */
+    graphql_queries: z.boolean().default(false),
   });
 
 
@@ -166,6 +173,8 @@ function buildSchema() {
         upstream_connections: z.int().min(1).default(64),
         /** Extra CA certificates (PEM) for HTTPS upstreams, e.g. an internal CA. */
         ca_file: z.string().default(''),
+        /** Largest request body buffered to be scanned; a bigger one on a scanned request is refused (413). */
+        max_scan_body_bytes: z.int().min(1024).default(10 * 1024 * 1024),
         route: z.array(shimRoute).default([]),
       })
       .prefault({}),

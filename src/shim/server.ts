@@ -16,6 +16,12 @@ import { TokenError } from '../credential/tokens.ts';
 import { authorizeClient, isLoopback, VerifiedTokens } from './client-auth.ts';
 import { clientResponseHeaders, redactQuery, rewriteLocation, smugglingProblem, upstreamRequestHeaders } from './headers.ts';
 import { ShimMetrics } from './metrics.ts';
+import { isGraphqlPath, readBounded, scanBody, scanReason } from './body-scan.ts';
+import { isQueryOnly } from './graphql.ts';
+import { buildScanner } from '../scan/run.ts';
+import type { Scanner } from '../scan/scanner.ts';
+import { gateRuleConfig } from '../gate/gate-rules.ts';
+import { auditFindings, maskedFindings } from '../gate/push-report.ts';
 import type { Route, RouteTable } from './routes.ts';
 
 export interface ShimOptions {
@@ -44,6 +50,22 @@ export function isGitPush(url: URL): boolean {
   return url.searchParams.getAll('service').some((s) => s.toLowerCase() === 'git-receive-pack');
 }
 
+/** A path percent-decoded until it no longer changes (as many times as an upstream might); undecodable parts stay. */
+export function decodedPath(path: string): string {
+  let current = path;
+  for (let i = 0; i < 8 && current.includes('%'); i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
 const ACTIVE = Symbol('gatehouse.activeRequests');
 type CountedSocket = Socket & { [ACTIVE]?: number };
 
@@ -58,6 +80,8 @@ export class ShimServer {
   private pools: Map<string, Pool> = new Map();
   private ca: Buffer | undefined;
   private verified = new VerifiedTokens();
+  /** The gate's scanner, built on the first body that needs it. */
+  private scanner: Scanner | null = null;
   /** Request ids: a random prefix per process and a counter (unique, and cheaper than a UUID each). */
   private readonly idPrefix = randomBytes(6).toString('hex');
   private nextId = 0;
@@ -116,6 +140,7 @@ export class ShimServer {
     this.options = options;
     this.pools = new Map();
     this.verified = new VerifiedTokens();
+    this.scanner = null;
     this.ca = options.loaded.config.shim.ca_file ? readFileSync(options.loaded.config.shim.ca_file) : undefined;
     // Let the old routes' requests finish and their pooled connections go.
     for (const pool of old.values()) void pool.close().catch(() => {});
@@ -149,6 +174,17 @@ export class ShimServer {
     return pool;
   }
 
+  /** The gate's rules and limits: a body is scanned as a push of it would be. */
+  private bodyScanner(): Scanner {
+    const config = this.options.loaded.config;
+    return (this.scanner ??= buildScanner({
+      ruleConfig: gateRuleConfig(config.gate.rules, config.scan.rules),
+      limits: { maxFileBytes: config.scan.max_file_size, maxRunMs: 0 },
+      decodeDepth: config.scan.decode_depth,
+      store: null,
+    }));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const options = this.options;
@@ -180,9 +216,9 @@ export class ShimServer {
         ms: Math.round(performance.now() - started),
       });
     });
-    const fail = (status: number, error: string, extra: Record<string, unknown> = {}) => {
+    const fail = (status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
       if (res.headersSent) return void res.destroy();
-      res.writeHead(status, { 'content-type': 'application/json', 'x-gatehouse-request': requestId }).end(`${JSON.stringify({ error, ...extra })}\n`);
+      res.writeHead(status, { 'content-type': 'application/json', 'x-gatehouse-request': requestId, ...headers }).end(`${JSON.stringify({ error, ...extra })}\n`);
     };
 
     const target = req.url ?? '';
@@ -199,7 +235,13 @@ export class ShimServer {
     if (!route) return fail(404, 'no route for this path', { routes: options.table.routes.map((r) => r.prefix) });
     state.route = route.prefix;
     const method = req.method ?? 'GET';
-    if (route.config.methods.length && !route.config.methods.includes(method)) return fail(405, `method ${method} is not allowed on ${route.prefix}`);
+    const rest = decodedPath(pathname.slice(route.prefix.length));
+    // A GraphQL query is a read sent as POST: taken on a read-only route when its body proves it.
+    let graphqlRead = false;
+    if (route.config.methods.length && !route.config.methods.includes(method)) {
+      if (route.config.graphql_queries && method === 'POST' && isGraphqlPath(rest)) graphqlRead = true;
+      else return fail(405, `method ${method} is not allowed on ${route.prefix}`);
+    }
     if (!route.config.allow_push && isGitPush(url)) {
       return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
     }
@@ -213,13 +255,33 @@ export class ShimServer {
           store: options.store,
           key: options.signingKey,
           prefix: route.prefix,
-          method,
+          method: graphqlRead ? 'GET' : method,
           verified: this.verified,
         });
         state.token = claims.jti;
       } catch (error) {
         if (error instanceof TokenError) return fail(error.status, error.message);
         throw error;
+      }
+    }
+
+    // A request has a body exactly when it says so (RFC 9112 6.3).
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    let body: Buffer | null = null;
+    const why = graphqlRead ? 'GraphQL' : scanReason(method, rest, route.config.scan_bodies);
+    if (why && (hasBody || graphqlRead)) {
+      const limit = shim.max_scan_body_bytes;
+      body = hasBody ? await readBounded(req, limit) : Buffer.alloc(0);
+      if (!body) return fail(413, `request body over ${limit} bytes on a scanned request (${why}); shim.max_scan_body_bytes bounds it`, {}, { connection: 'close' });
+      if (graphqlRead && !isQueryOnly(body)) return fail(403, `only GraphQL queries are allowed on ${route.prefix}: no mutation or subscription`);
+      const scanned = scanBody(this.bodyScanner(), body, options.loaded.config.scan.max_file_size);
+      if (scanned.findings.length) {
+        options.logger.warn('request refused: secrets in the body', { id: requestId, route: route.prefix, findings: auditFindings(scanned.findings) });
+        return fail(403, `refused: the request body holds secrets (${why}); nothing was sent upstream`, { findings: maskedFindings(scanned.findings) });
+      }
+      if (scanned.notScanned.length) {
+        options.logger.warn('request refused: body not fully scanned', { id: requestId, route: route.prefix, notScanned: scanned.notScanned });
+        return fail(403, `refused: part of the request body could not be scanned (${why}); nothing was sent upstream`, { notScanned: scanned.notScanned });
       }
     }
 
@@ -242,8 +304,6 @@ export class ShimServer {
     if (credential) headers[credential[0]] = credential[1];
     const base = upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname;
     const path = `${base}/${pathname.slice(route.prefix.length)}${url.search}`;
-    // A request has a body exactly when it says so (RFC 9112 6.3): only then is it streamed on.
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
     let waitingForDrain = false;
     const handler: Dispatcher.DispatchHandler = {
@@ -284,7 +344,7 @@ export class ShimServer {
       },
     };
     try {
-      this.poolFor(route).dispatch({ origin: upstream.origin, method, path, headers, body: hasBody ? req : null }, handler);
+      this.poolFor(route).dispatch({ origin: upstream.origin, method, path, headers, body: body ?? (hasBody ? req : null) }, handler);
     } catch (error) {
       // undici refuses some requests before sending anything (a header it will not send, say).
       handler.onResponseError!(null as never, error as Error);
