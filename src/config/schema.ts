@@ -154,6 +154,14 @@ function buildSchema() {
       .strictObject({
         listen: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(9420),
+        /**
+         * The URL clients reach the shim at, for redirects the shim rewrites to come back through
+         * it; empty: the address it listens on (a path-only Location on a unix socket or a wildcard address).
+         */
+        public_url: z
+          .string()
+          .refine((u) => u === '' || /^https?:\/\/[^/@?#\s]+(\/[^?#\s]*)?$/i.test(u), 'expected an http(s) URL without credentials, query or fragment, or empty')
+          .default(''),
         /** Listen on this unix socket (0600) instead of TCP; no client tokens needed there. */
         socket: z.string().default(''),
         /** Serve loopback clients without tokens. Off: every request needs a shim token. */

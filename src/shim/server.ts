@@ -174,6 +174,19 @@ export class ShimServer {
     return pool;
   }
 
+  /**
+   * Where clients reach the shim: shim.public_url, else the address it listens on; '' (a
+   * path-only Location, resolved by the client against the URL it used) on a unix socket or a
+   * wildcard address, which name no host.
+   */
+  private publicOrigin(): string {
+    const configured = this.options.loaded.config.shim.public_url;
+    if (configured) return configured.replace(/\/+$/, '');
+    const bound = this.server.address();
+    if (!bound || typeof bound === 'string' || bound.address === '0.0.0.0' || bound.address === '::') return '';
+    return `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  }
+
   /** The gate's rules and limits: a body is scanned as a push of it would be. */
   private bodyScanner(): Scanner {
     const config = this.options.loaded.config;
@@ -318,7 +331,8 @@ export class ShimServer {
         state.upstreamSeconds = (performance.now() - started) / 1000;
         const out = clientResponseHeaders(parsed as Record<string, string | string[]>);
         const location = out.location;
-        if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, `http://${req.headers.host ?? 'localhost'}`);
+        // The shim's own address, never the client's Host header: a redirect must not send the client elsewhere.
+        if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, this.publicOrigin());
         res.writeHead(statusCode, out);
       },
       onResponseData: (c, chunk) => {

@@ -37,7 +37,7 @@ describe('config schema', () => {
       scan: { rules: '', max_file_size: 10 * 1024 * 1024, max_run_seconds: 0, decode_depth: 2, cache: true },
       credential: { key_file: '', key_env: '', rule: [] },
       shim: {
-        listen: '127.0.0.1', port: 9420, socket: '', trust_loopback: false, token_header: 'x-gatehouse-token', strip_cookies: true, forwarded: 'strip',
+        listen: '127.0.0.1', port: 9420, public_url: '', socket: '', trust_loopback: false, token_header: 'x-gatehouse-token', strip_cookies: true, forwarded: 'strip',
         max_header_bytes: 16384, max_headers: 100, request_timeout_seconds: 0, idle_timeout_seconds: 300, upstream_connections: 64, ca_file: '', max_scan_body_bytes: 10 * 1024 * 1024, route: [],
       },
       gate: {
