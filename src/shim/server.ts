@@ -16,6 +16,7 @@ import { TokenError } from '../credential/tokens.ts';
 import { authorizeClient, isLoopback, VerifiedTokens } from './client-auth.ts';
 import { clientResponseHeaders, redactQuery, rewriteLocation, smugglingProblem, upstreamRequestHeaders } from './headers.ts';
 import { ShimMetrics } from './metrics.ts';
+import { decodedPath, pathProblem } from './paths.ts';
 import { isGraphqlPath, readBounded, scanBody, scanReason } from './body-scan.ts';
 import { isQueryOnly } from './graphql.ts';
 import { buildScanner } from '../scan/run.ts';
@@ -48,22 +49,6 @@ export function isGitPush(url: URL): boolean {
   }
   if (/\/git-receive-pack(\/|$)/i.test(path)) return true;
   return url.searchParams.getAll('service').some((s) => s.toLowerCase() === 'git-receive-pack');
-}
-
-/** A path percent-decoded until it no longer changes (as many times as an upstream might); undecodable parts stay. */
-export function decodedPath(path: string): string {
-  let current = path;
-  for (let i = 0; i < 8 && current.includes('%'); i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
-    if (next === current) break;
-    current = next;
-  }
-  return current;
 }
 
 const ACTIVE = Symbol('gatehouse.activeRequests');
@@ -248,7 +233,12 @@ export class ShimServer {
     if (!route) return fail(404, 'no route for this path', { routes: options.table.routes.map((r) => r.prefix) });
     state.route = route.prefix;
     const method = req.method ?? 'GET';
-    const rest = decodedPath(pathname.slice(route.prefix.length));
+    // The upstream may decode the path again (once or more, with backslashes as separators):
+    // what it could read as climbing out of the route's base path is refused here.
+    const encodedRest = pathname.slice(route.prefix.length);
+    const climbs = pathProblem(encodedRest);
+    if (climbs) return fail(400, `refused: the path ${climbs}, which could leave ${route.prefix} at the upstream`);
+    const rest = decodedPath(encodedRest);
     // A GraphQL query is a read sent as POST: taken on a read-only route when its body proves it.
     let graphqlRead = false;
     if (route.config.methods.length && !route.config.methods.includes(method)) {
