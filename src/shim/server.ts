@@ -37,18 +37,20 @@ export interface ShimOptions {
 
 
 /**
- * A git push in any spelling the upstream would accept: the path percent-decoded (CGI decodes
- * PATH_INFO), and every service= value, since http-backend reads the last one and URLSearchParams.get the first.
+ * A git push in any spelling the upstream might accept: the path and the query percent-decoded as
+ * many times as a server might, each name and value cut at a control character or ";" (a C
+ * server reads "git-receive-pack%00" as git-receive-pack), case ignored, and every service=
+ * value, since http-backend reads the last one and URLSearchParams.get the first.
  */
 export function isGitPush(url: URL): boolean {
-  let path = url.pathname;
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    return true; // undecodable: refuse rather than guess what the upstream would make of it
+  const word = (text: string) => text.split(/[\x00-\x1f\x7f;]/)[0]!.trim().toLowerCase();
+  if (decodedPath(url.pathname).split(/[/\\]/).some((segment) => word(segment) === 'git-receive-pack')) return true;
+  for (const pair of url.search.slice(1).split(/[&;]/)) {
+    const eq = pair.indexOf('=');
+    const plus = (text: string) => text.replace(/\+/g, ' ');
+    if (eq !== -1 && word(decodedPath(plus(pair.slice(0, eq)))) === 'service' && word(decodedPath(plus(pair.slice(eq + 1)))).includes('receive-pack')) return true;
   }
-  if (/\/git-receive-pack(\/|$)/i.test(path)) return true;
-  return url.searchParams.getAll('service').some((s) => s.toLowerCase() === 'git-receive-pack');
+  return false;
 }
 
 const ACTIVE = Symbol('gatehouse.activeRequests');
