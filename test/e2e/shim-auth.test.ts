@@ -127,7 +127,7 @@ describe('shim client tokens', () => {
   it('a revoked token: 401 from the next request on', async () => {
     const { token, jti } = await mintShimToken(box, ['/api/']);
     assert.equal((await withToken('/api/x', token)).status, 200);
-    const revoked = await run(BINARY, ['token', 'revoke', token], { env: box.env });
+    const revoked = await run(BINARY, ['token', 'revoke'], { env: box.env, input: token });
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, new RegExp(jti));
     await assertRefused(await withToken('/api/x', token), 401, api.seen.length);
