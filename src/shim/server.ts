@@ -12,8 +12,8 @@ import { errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/factory.ts';
-import { TokenError } from '../credential/tokens.ts';
-import { authorizeClient, isLoopback, VerifiedTokens } from './client-auth.ts';
+import { TokenError, type TokenClaims } from '../credential/tokens.ts';
+import { allowsRoute, authenticateClient, checkScope, isLoopback, VerifiedTokens } from './client-auth.ts';
 import { clientResponseHeaders, redactQuery, rewriteLocation, smugglingProblem, upstreamRequestHeaders } from './headers.ts';
 import { ShimMetrics } from './metrics.ts';
 import { decodedPath, pathProblem } from './paths.ts';
@@ -229,10 +229,32 @@ export class ShimServer {
     const url = new URL(target, 'http://shim.invalid');
     const pathname = url.pathname;
     if (pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    if (pathname === '/metrics') return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
+
+    // Who the client is, before anything about the routes is answered: an untrusted client
+    // without a valid token learns nothing (not the route table, not whether a route exists).
+    const trusted = options.unixSocket || (shim.trust_loopback && isLoopback(socket.remoteAddress));
+    let claims: TokenClaims | null = null;
+    if (!trusted) {
+      try {
+        const header = req.headers[shim.token_header];
+        claims = await authenticateClient({ token: Array.isArray(header) ? header[0] : header, store: options.store, key: options.signingKey, verified: this.verified });
+        state.token = claims.jti;
+      } catch (error) {
+        if (error instanceof TokenError) return fail(error.status, error.message);
+        throw error;
+      }
+    }
+
+    if (pathname === '/metrics') {
+      if (claims && !allowsRoute(claims, '/metrics')) return fail(403, 'token does not allow /metrics (gatehouse token mint --shim --routes /metrics)');
+      return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
+    }
 
     const route = options.table.match(pathname);
-    if (!route) return fail(404, 'no route for this path', { routes: options.table.routes.map((r) => r.prefix) });
+    if (!route) {
+      const visible = options.table.routes.map((r) => r.prefix).filter((prefix) => !claims || allowsRoute(claims, prefix));
+      return fail(404, 'no route for this path', { routes: visible });
+    }
     state.route = route.prefix;
     const method = req.method ?? 'GET';
     // The upstream may decode the path again (once or more, with backslashes as separators):
@@ -250,20 +272,9 @@ export class ShimServer {
     if (!route.config.allow_push && isGitPush(url)) {
       return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
     }
-
-    const trusted = options.unixSocket || (shim.trust_loopback && isLoopback(socket.remoteAddress));
-    if (!trusted) {
+    if (claims) {
       try {
-        const header = req.headers[shim.token_header];
-        const claims = await authorizeClient({
-          token: Array.isArray(header) ? header[0] : header,
-          store: options.store,
-          key: options.signingKey,
-          prefix: route.prefix,
-          method: graphqlRead ? 'GET' : method,
-          verified: this.verified,
-        });
-        state.token = claims.jti;
+        checkScope(claims, route.prefix, graphqlRead ? 'GET' : method);
       } catch (error) {
         if (error instanceof TokenError) return fail(error.status, error.message);
         throw error;

@@ -59,6 +59,38 @@ describe('shim client tokens', () => {
     await assertRefused(await withToken('/api/x', null), 401, api.seen.length);
   });
 
+  it('without a valid token nothing about the routes is answered: unknown paths, /metrics and known routes alike are 401', async () => {
+    const before = api.seen.length;
+    for (const [path, method] of [['/nowhere/x', 'GET'], ['/metrics', 'GET'], ['/api/x', 'DELETE'], ['/api/app.git/info/refs?service=git-receive-pack', 'GET']] as const) {
+      for (const token of [null, 'not-a-token']) {
+        const res = await withToken(path, token, method);
+        assert.equal(res.status, 401, `${method} ${path}: ${res.text}`);
+        assert.ok(!res.text.includes('/api/') && !res.text.includes('/other/'), `${path} named a route: ${res.text}`);
+        assert.doesNotMatch(res.text, /gatehouse_shim/);
+      }
+    }
+    assert.equal(api.seen.length, before);
+    assert.equal((await withToken('/healthz', null)).status, 200);
+  });
+
+  it('a valid token: an unknown path lists only the routes the token may use; /metrics needs a token for /metrics (or *)', async () => {
+    const api = await mintShimToken(box, ['/api/']);
+    const missing = await withToken('/nowhere/x', api.token);
+    assert.equal(missing.status, 404);
+    assert.deepEqual((JSON.parse(missing.text) as { routes: string[] }).routes, ['/api/']);
+    const metrics = await withToken('/metrics', api.token);
+    assert.equal(metrics.status, 403);
+    assert.doesNotMatch(metrics.text, /gatehouse_shim/);
+    for (const routes of [['/metrics'], ['*']]) {
+      const { token } = await mintShimToken(box, routes);
+      const allowed = await withToken('/metrics', token);
+      assert.equal(allowed.status, 200, allowed.text);
+      assert.match(allowed.text, /gatehouse_shim_requests_total/);
+    }
+    const all = await mintShimToken(box, ['*']);
+    assert.deepEqual((JSON.parse((await withToken('/nowhere/x', all.token)).text) as { routes: string[] }).routes.sort(), ['/api/', '/other/']);
+  });
+
   it('a token that is not a gatehouse token, or signed by another key: 401', async () => {
     const before = api.seen.length;
     await assertRefused(await withToken('/api/x', 'not-a-token'), 401, before);
