@@ -53,6 +53,22 @@ export function isGitPush(url: URL): boolean {
   return false;
 }
 
+/**
+ * The client's shim token: the token header; else, for SDKs that can only set an API key,
+ * `Authorization: Bearer <token>` or the header the route's own credential goes in
+ * (auth = "header:NAME"). The shim replaces or drops both before forwarding, so the client's
+ * value there is never needed upstream.
+ */
+function clientToken(req: IncomingMessage, tokenHeader: string, route: Route | null): string | undefined {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const explicit = first(req.headers[tokenHeader]);
+  if (explicit) return explicit;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(first(req.headers.authorization) ?? '');
+  if (bearer) return bearer[1];
+  const auth = route?.config.auth ?? '';
+  return auth.startsWith('header:') ? first(req.headers[auth.slice('header:'.length).toLowerCase()]) : undefined;
+}
+
 const ACTIVE = Symbol('gatehouse.activeRequests');
 type CountedSocket = Socket & { [ACTIVE]?: number };
 
@@ -236,8 +252,8 @@ export class ShimServer {
     let claims: TokenClaims | null = null;
     if (!trusted) {
       try {
-        const header = req.headers[shim.token_header];
-        claims = await authenticateClient({ token: Array.isArray(header) ? header[0] : header, store: options.store, key: options.signingKey, verified: this.verified });
+        const token = clientToken(req, shim.token_header, options.table.match(pathname));
+        claims = await authenticateClient({ token, store: options.store, key: options.signingKey, verified: this.verified });
         state.token = claims.jti;
       } catch (error) {
         if (error instanceof TokenError) return fail(error.status, error.message);
@@ -270,7 +286,11 @@ export class ShimServer {
       else return fail(405, `method ${method} is not allowed on ${route.prefix}`);
     }
     if (!route.config.allow_push && isGitPush(url)) {
-      return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
+      // text/plain, as git http-backend answers: git prints such a body as "remote: ..." lines.
+      if (res.headersSent) return void res.destroy();
+      return void res
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'x-gatehouse-request': requestId })
+        .end(`gatehouse: git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>), where it is scanned.\n`);
     }
     if (claims) {
       try {

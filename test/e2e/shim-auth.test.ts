@@ -43,7 +43,7 @@ describe('shim client tokens', () => {
     assertBuilt();
     box = shimSandbox({ after: (fn) => cleanups.push(fn) });
     api = await startUpstream();
-    writeShimConfig(box, [route('/api/', api.url), route('/other/', api.url)].join('\n'));
+    writeShimConfig(box, [route('/api/', api.url), route('/other/', api.url), route('/key/', api.url, { auth: 'header:x-api-key' })].join('\n'));
     // Mint once before the shim starts, so the signing key exists before two processes want it.
     await mintShimToken(box, ['/api/']);
     shim = await startShim(box);
@@ -88,7 +88,7 @@ describe('shim client tokens', () => {
       assert.match(allowed.text, /gatehouse_shim_requests_total/);
     }
     const all = await mintShimToken(box, ['*']);
-    assert.deepEqual((JSON.parse((await withToken('/nowhere/x', all.token)).text) as { routes: string[] }).routes.sort(), ['/api/', '/other/']);
+    assert.deepEqual((JSON.parse((await withToken('/nowhere/x', all.token)).text) as { routes: string[] }).routes.sort(), ['/api/', '/key/', '/other/']);
   });
 
   it('a token that is not a gatehouse token, or signed by another key: 401', async () => {
@@ -109,11 +109,31 @@ describe('shim client tokens', () => {
     assert.equal(seen.headers.authorization, `Bearer ${box.secret}`);
   });
 
-  it('the token sent as Authorization instead is not accepted (and not forwarded)', async () => {
+  it('the token as Authorization: Bearer (for SDKs that only set an API key) is accepted, and never forwarded', async () => {
     const { token } = await mintShimToken(box, ['/api/']);
-    const before = api.seen.length;
     const res = await request(shim.url, '/api/x', { headers: { authorization: `Bearer ${token}` } });
-    await assertRefused(res, 401, before);
+    assert.equal(res.status, 200, res.text);
+    const seen = api.seen.at(-1)!;
+    assert.equal(seen.headers.authorization, `Bearer ${box.secret}`);
+    assert.ok(!JSON.stringify(seen.rawHeaders).includes(token), 'the client token reached the upstream');
+    // Scopes still apply, and a bearer that is no token of ours is a 401.
+    const before = api.seen.length;
+    await assertRefused(await request(shim.url, '/other/x', { headers: { authorization: `Bearer ${token}` } }), 403, before);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { authorization: 'Bearer sk-not-ours' } }), 401, before);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` } }), 401, before);
+  });
+
+  it('on a route whose credential goes in a header (auth = "header:x-api-key"), the token may come in that header', async () => {
+    const { token } = await mintShimToken(box, ['/key/']);
+    const res = await request(shim.url, '/key/v1/messages', { headers: { 'x-api-key': token } });
+    assert.equal(res.status, 200, res.text);
+    const seen = api.seen.at(-1)!;
+    assert.equal(seen.headers['x-api-key'], box.secret);
+    assert.ok(!JSON.stringify(seen.rawHeaders).includes(token), 'the client token reached the upstream');
+    // Only on such a route: elsewhere x-api-key is no token.
+    const before = api.seen.length;
+    const { token: apiToken } = await mintShimToken(box, ['/api/']);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { 'x-api-key': apiToken } }), 401, before);
   });
 
   it('a token for another route: 403', async () => {

@@ -116,18 +116,21 @@ describe('git through the shim', () => {
     const push = await gitVia(dest, token, 'push', 'origin', 'main');
     assert.notEqual(push.code, 0);
     assert.match(push.stderr, /403/);
+    // git shows the shim's reason (a text/plain body), so the pusher knows where to go.
+    assert.match(push.stderr, /remote: gatehouse: git push is not allowed through the shim: push through the gatehouse gate/);
     assert.equal(git.receivePackRequests, 0);
     assert.equal(upstream.ref('refs/heads/main'), before);
   });
 
-  it('the 403 for a push says why, in JSON, for the advertisement and the POST alike', async () => {
+  it('the 403 for a push says why, in text/plain as git prints it, for the advertisement and the POST alike', async () => {
     for (const req of [
       `GET /git/app.git/info/refs?service=git-receive-pack HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nConnection: close\r\n\r\n`,
       `POST /git/app.git/git-receive-pack HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nContent-Type: application/x-git-receive-pack-request\r\nContent-Length: 4\r\nConnection: close\r\n\r\n0000`,
     ]) {
-      const { status, body } = parseRaw((await rawExchange(shim.port, req)).text);
+      const { status, head, body } = parseRaw((await rawExchange(shim.port, req)).text);
       assert.equal(status, 403);
-      assert.match((JSON.parse(body) as { error: string }).error, /push/);
+      assert.match(head, /^content-type: text\/plain; charset=utf-8$/im);
+      assert.match(body, /^gatehouse: git push is not allowed through the shim/);
     }
     assert.equal(git.receivePackRequests, 0);
   });
