@@ -30,7 +30,7 @@ export const shimCommand = defineCommand<ShimArgs>({
       .option('trust-loopback', { type: 'boolean', describe: 'run: serve loopback clients without shim tokens' })
       .example('$0 shim routes --preset github >> ~/.config/gatehouse/gatehouse.toml', '')
       .example('$0 shim check', 'every route and whether its credential resolves (secrets not shown)')
-      .example('$0 token mint --shim --routes /github/ --methods GET POST --ttl 8h', 'a client token'),
+      .example('$0 token mint --shim --routes /github/ --methods GET --ttl 8h', 'a client token (reads)'),
   async run(ctx, args) {
     if (args.action === 'routes') {
       if (!args.preset) throw new GatehouseError('shim routes needs --preset', { hint: `one of ${Object.keys(PRESETS).join(', ')}` });

@@ -1,7 +1,9 @@
-// gatehouse token mint | revoke | verify
+// gatehouse token mint | revoke | verify. A token is read from stdin or --token-file, never from
+// argv, where every user of the machine sees it (ps, /proc); revoke also takes a token id.
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { GatehouseError } from '../errors.ts';
-import { loadSigningKey, mintToken, parseDuration, verifyToken, type TokenKind } from '../credential/tokens.ts';
+import { EXIT_POLICY, GatehouseError, errorMessage } from '../errors.ts';
+import { loadSigningKey, mintToken, parseDuration, TokenError, verifyToken, type TokenKind } from '../credential/tokens.ts';
 import { revokeToken, verifyGateToken } from '../gate/token-checks.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
@@ -10,6 +12,7 @@ import { writeJson } from './context.ts';
 interface TokenArgs {
   action: 'mint' | 'revoke' | 'verify';
   token?: string;
+  'token-file'?: string;
   repo?: string;
   scope: 'read' | 'write';
   ttl?: string;
@@ -26,7 +29,8 @@ export const tokenCommand = defineCommand<TokenArgs>({
   builder: (y: Argv) =>
     y
       .positional('action', { choices: ['mint', 'revoke', 'verify'] as const })
-      .positional('token', { type: 'string', describe: 'revoke/verify: the token (or - to read it from stdin)' })
+      .positional('token', { type: 'string', describe: 'revoke: a token id (jti); the token itself is read from stdin or --token-file' })
+      .option('token-file', { type: 'string', describe: 'revoke/verify: read the token from this file instead of stdin' })
       .option('repo', { type: 'string', describe: 'mint: mirror name or glob the token is for' })
       .option('scope', { choices: ['read', 'write'] as const, default: 'read' as const, describe: 'mint: read (clone, fetch) or write (also push)' })
       .option('ttl', { type: 'string', describe: 'mint: lifetime, e.g. 30m, 8h, 7d (default 1h; bypass 15m)' })
@@ -36,7 +40,9 @@ export const tokenCommand = defineCommand<TokenArgs>({
       .option('bypass', { type: 'boolean', default: false, describe: 'mint a one-time scan bypass for --repo (git push -o gatehouse.bypass=TOKEN)' })
       .option('reason', { type: 'string', describe: 'mint --bypass: why (recorded in the audit log)' })
       .example('$0 token mint --repo app --scope write --ttl 8h', 'for git over smart HTTP: http://gatehouse:TOKEN@gate/git/app')
-      .example('$0 token mint --bypass --repo app --reason "test fixture, reviewed by X"', 'one push skips the scan, audited'),
+      .example('$0 token mint --bypass --repo app --reason "test fixture, reviewed by X"', 'one push skips the scan, audited')
+      .example('$0 token verify < token.txt', 'exit 0 valid, 1 revoked, expired or not ours')
+      .example('$0 token revoke 0f9c...-uuid', 'by token id (from mint, verify or the logs)'),
   async run(ctx, args) {
     const loaded = ctx.config();
     if (args.action === 'mint') {
@@ -66,18 +72,36 @@ export const tokenCommand = defineCommand<TokenArgs>({
       }
       return 0;
     }
-    const token = args.token === '-' || !args.token ? (await readStdin(ctx.io.stdin)).trim() : args.token;
-    if (!token) throw new GatehouseError('give the token as an argument or on stdin');
+    const byId = args.token !== undefined && args.token !== '-' ? args.token : null;
+    if (byId !== null && (args.action === 'verify' || !TOKEN_ID.test(byId))) {
+      // Never echoed: it may be the token itself.
+      throw new GatehouseError(`token ${args.action} takes the token on stdin or with --token-file, not as an argument (every user sees argv)`, {
+        hint: args.action === 'revoke' ? 'the argument of revoke is a token id (jti), e.g. from mint\'s output or the logs' : `gatehouse token ${args.action} < token.txt`,
+      });
+    }
+    if (byId !== null && args['token-file']) throw new GatehouseError('give a token id or --token-file, not both');
     const key = loadSigningKey(loaded, ctx.io.env, false);
     const store = await openConfiguredStore(loaded, ctx.io.env);
     try {
+      if (byId !== null) {
+        await revokeToken(store, byId.toLowerCase(), null);
+        ctx.io.stdout.write(`revoked token ${byId.toLowerCase()}\n`);
+        return 0;
+      }
+      const token = await readToken(ctx.io.stdin, args['token-file']);
+      let claims;
+      try {
+        claims = args.action === 'revoke' ? await verifyToken(key, token) : await verifyGateToken(store, key, token);
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        ctx.io.stderr.write(`gatehouse: ${args.action === 'revoke' ? 'nothing revoked: ' : ''}${errorMessage(error)}\n`);
+        return EXIT_POLICY;
+      }
       if (args.action === 'revoke') {
-        const claims = await verifyToken(key, token);
         await revokeToken(store, claims.jti, claims.exp);
         ctx.io.stdout.write(`revoked ${claims.kind} token ${claims.jti}\n`);
         return 0;
       }
-      const claims = await verifyGateToken(store, key, token);
       if (ctx.flags.json) writeJson(ctx, claims);
       else ctx.io.stdout.write(`valid ${claims.kind} token ${claims.jti}${claims.repo ? ` for ${claims.repo}` : ''}${claims.scope ? ` (${claims.scope})` : ''}, expires ${new Date(claims.exp * 1000).toISOString()}\n`);
       return 0;
@@ -86,6 +110,21 @@ export const tokenCommand = defineCommand<TokenArgs>({
     }
   },
 });
+
+/** A token id as mint makes them (a UUID). */
+const TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function readToken(stdin: NodeJS.ReadableStream, file: string | undefined): Promise<string> {
+  let text: string;
+  try {
+    text = file ? readFileSync(file, 'utf8') : await readStdin(stdin);
+  } catch (error) {
+    throw new GatehouseError(`cannot read the token: ${errorMessage(error)}`);
+  }
+  const token = text.trim();
+  if (!token) throw new GatehouseError(`no token ${file ? `in ${file}` : 'on stdin'}`, { hint: 'gatehouse token verify < token.txt, or --token-file token.txt' });
+  return token;
+}
 
 async function readStdin(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];

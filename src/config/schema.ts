@@ -103,6 +103,13 @@ function buildSchema() {
     methods: z.array(z.string().regex(/^[A-Z]+$/, 'expected upper-case HTTP methods')).default([]),
     /** git-receive-pack (push) through the shim is refused unless this is true: pushes go through the gate. */
     allow_push: z.boolean().default(false),
+    /** Scan every request body on this route (buffered up to shim.max_scan_body_bytes) before it goes upstream. */
+    scan_bodies: z.boolean().default(false),
+    /**
+     * Accept POST to a path ending in /graphql as a read although methods lacks POST, when the
+     * body holds only GraphQL queries (no mutation or subscription); the body is scanned.
+     */
+    graphql_queries: z.boolean().default(false),
   });
 
 
@@ -148,6 +155,14 @@ function buildSchema() {
       .strictObject({
         listen: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65535).default(9420),
+        /**
+         * The URL clients reach the shim at, for redirects the shim rewrites to come back through
+         * it; empty: the address it listens on (a path-only Location on a unix socket or a wildcard address).
+         */
+        public_url: z
+          .string()
+          .refine((u) => u === '' || /^https?:\/\/[^/@?#\s]+(\/[^?#\s]*)?$/i.test(u), 'expected an http(s) URL without credentials, query or fragment, or empty')
+          .default(''),
         /** Listen on this unix socket (0600) instead of TCP; no client tokens needed there. */
         socket: z.string().default(''),
         /** Serve loopback clients without tokens. Off: every request needs a shim token. */
@@ -167,6 +182,8 @@ function buildSchema() {
         upstream_connections: z.int().min(1).default(64),
         /** Extra CA certificates (PEM) for HTTPS upstreams, e.g. an internal CA. */
         ca_file: z.string().default(''),
+        /** Largest request body buffered to be scanned; a bigger one on a scanned request is refused (413). */
+        max_scan_body_bytes: z.int().min(1024).default(10 * 1024 * 1024),
         route: z.array(shimRoute).default([]),
       })
       .prefault({}),

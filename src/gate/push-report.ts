@@ -83,6 +83,17 @@ export function auditFindings(findings: Finding[]): Array<{ rule: string; commit
   return findings.map((f) => ({ rule: f.RuleID, commit: f.Commit, file: mask(f.File), line: f.StartLine }));
 }
 
+/** Findings as a client may see them: rule, where, and the line with every finding's secret masked. */
+export function maskedFindings(findings: Finding[]): Array<{ rule: string; description: string; where: string; line?: string }> {
+  const mask = secretMasker(findings);
+  return findings.slice(0, SHOWN_FINDINGS).map((f) => ({
+    rule: f.RuleID,
+    description: f.Description,
+    where: mask(describePlace(f)),
+    ...(f.Line !== undefined ? { line: mask(maskedLine(f)) } : {}),
+  }));
+}
+
 /** Masks every finding's secret wherever it appears (a path, a ref name, another line). */
 function secretMasker(findings: Finding[]): (text: string) => string {
   const secrets = [...new Set(findings.map((f) => f.Secret).filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);

@@ -6,8 +6,11 @@ import { TokenError, verifyToken, type TokenClaims } from '../credential/tokens.
 
 export const REVOKED_NAMESPACE = 'revoked-tokens';
 
-export async function revokeToken(store: Store, jti: string, exp: number): Promise<void> {
-  await store.namespace(REVOKED_NAMESPACE).set(jti, true, Math.max(1000, exp * 1000 - Date.now()));
+/** Revoked until the token's expiry; with no expiry known (revoked by id alone), for good. */
+export async function revokeToken(store: Store, jti: string, exp: number | null): Promise<void> {
+  const revoked = store.namespace(REVOKED_NAMESPACE);
+  if (exp === null) await revoked.set(jti, true);
+  else await revoked.set(jti, true, Math.max(1000, exp * 1000 - Date.now()));
 }
 
 export async function verifyGateToken(store: Store, key: Uint8Array, token: string): Promise<TokenClaims> {

@@ -49,14 +49,8 @@ export class VerifiedTokens {
   }
 }
 
-export async function authorizeClient(options: {
-  token: string | undefined;
-  store: Store;
-  key: Uint8Array;
-  prefix: string;
-  method: string;
-  verified?: VerifiedTokens;
-}): Promise<TokenClaims> {
+/** Who the client is: a valid, unrevoked shim token (401 when there is none, 403 when it is not a shim token). */
+export async function authenticateClient(options: { token: string | undefined; store: Store; key: Uint8Array; verified?: VerifiedTokens }): Promise<TokenClaims> {
   if (!options.token) throw new TokenError('a shim token is required (gatehouse token mint --shim --routes ...)', 401);
   // Expired and revoked tokens are both 401 here: the client must get a new one.
   let claims: TokenClaims;
@@ -68,9 +62,31 @@ export async function authorizeClient(options: {
   }
   if (await options.store.namespace(REVOKED_NAMESPACE).get(claims.jti)) throw new TokenError('token revoked', 401);
   if (claims.kind !== 'shim') throw new TokenError('not a shim token', 403);
+  return claims;
+}
+
+/** The route prefixes a token may use ("*": all). */
+export function allowsRoute(claims: TokenClaims, prefix: string): boolean {
   const routes = claims.routes ?? [];
-  if (!routes.includes('*') && !routes.includes(options.prefix)) throw new TokenError(`token does not allow route ${options.prefix}`, 403);
+  return routes.includes('*') || routes.includes(prefix);
+}
+
+/** What the token may do: 403 naming the route or method it does not allow. */
+export function checkScope(claims: TokenClaims, prefix: string, method: string): void {
+  if (!allowsRoute(claims, prefix)) throw new TokenError(`token does not allow route ${prefix}`, 403);
   const methods = claims.methods ?? ['GET'];
-  if (!methods.includes('*') && !methods.includes(options.method)) throw new TokenError(`token does not allow ${options.method}`, 403);
+  if (!methods.includes('*') && !methods.includes(method)) throw new TokenError(`token does not allow ${method}`, 403);
+}
+
+export async function authorizeClient(options: {
+  token: string | undefined;
+  store: Store;
+  key: Uint8Array;
+  prefix: string;
+  method: string;
+  verified?: VerifiedTokens;
+}): Promise<TokenClaims> {
+  const claims = await authenticateClient(options);
+  checkScope(claims, options.prefix, options.method);
   return claims;
 }

@@ -12,10 +12,17 @@ import { errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/factory.ts';
-import { TokenError } from '../credential/tokens.ts';
-import { authorizeClient, isLoopback, VerifiedTokens } from './client-auth.ts';
+import { TokenError, type TokenClaims } from '../credential/tokens.ts';
+import { allowsRoute, authenticateClient, checkScope, isLoopback, VerifiedTokens } from './client-auth.ts';
 import { clientResponseHeaders, redactQuery, rewriteLocation, smugglingProblem, upstreamRequestHeaders } from './headers.ts';
 import { ShimMetrics } from './metrics.ts';
+import { decodedPath, pathProblem } from './paths.ts';
+import { isGraphqlPath, readBounded, scanBody, scanReason } from './body-scan.ts';
+import { isQueryOnly } from './graphql.ts';
+import { buildScanner } from '../scan/run.ts';
+import type { Scanner } from '../scan/scanner.ts';
+import { gateRuleConfig } from '../gate/gate-rules.ts';
+import { auditFindings, maskedFindings } from '../gate/push-report.ts';
 import type { Route, RouteTable } from './routes.ts';
 
 export interface ShimOptions {
@@ -30,18 +37,36 @@ export interface ShimOptions {
 
 
 /**
- * A git push in any spelling the upstream would accept: the path percent-decoded (CGI decodes
- * PATH_INFO), and every service= value, since http-backend reads the last one and URLSearchParams.get the first.
+ * A git push in any spelling the upstream might accept: the path and the query percent-decoded as
+ * many times as a server might, each name and value cut at a control character or ";" (a C
+ * server reads "git-receive-pack%00" as git-receive-pack), case ignored, and every service=
+ * value, since http-backend reads the last one and URLSearchParams.get the first.
  */
 export function isGitPush(url: URL): boolean {
-  let path = url.pathname;
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    return true; // undecodable: refuse rather than guess what the upstream would make of it
+  const word = (text: string) => text.split(/[\x00-\x1f\x7f;]/)[0]!.trim().toLowerCase();
+  if (decodedPath(url.pathname).split(/[/\\]/).some((segment) => word(segment) === 'git-receive-pack')) return true;
+  for (const pair of url.search.slice(1).split(/[&;]/)) {
+    const eq = pair.indexOf('=');
+    const plus = (text: string) => text.replace(/\+/g, ' ');
+    if (eq !== -1 && word(decodedPath(plus(pair.slice(0, eq)))) === 'service' && word(decodedPath(plus(pair.slice(eq + 1)))).includes('receive-pack')) return true;
   }
-  if (/\/git-receive-pack(\/|$)/i.test(path)) return true;
-  return url.searchParams.getAll('service').some((s) => s.toLowerCase() === 'git-receive-pack');
+  return false;
+}
+
+/**
+ * The client's shim token: the token header; else, for SDKs that can only set an API key,
+ * `Authorization: Bearer <token>` or the header the route's own credential goes in
+ * (auth = "header:NAME"). The shim replaces or drops both before forwarding, so the client's
+ * value there is never needed upstream.
+ */
+function clientToken(req: IncomingMessage, tokenHeader: string, route: Route | null): string | undefined {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const explicit = first(req.headers[tokenHeader]);
+  if (explicit) return explicit;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(first(req.headers.authorization) ?? '');
+  if (bearer) return bearer[1];
+  const auth = route?.config.auth ?? '';
+  return auth.startsWith('header:') ? first(req.headers[auth.slice('header:'.length).toLowerCase()]) : undefined;
 }
 
 const ACTIVE = Symbol('gatehouse.activeRequests');
@@ -58,6 +83,8 @@ export class ShimServer {
   private pools: Map<string, Pool> = new Map();
   private ca: Buffer | undefined;
   private verified = new VerifiedTokens();
+  /** The gate's scanner, built on the first body that needs it. */
+  private scanner: Scanner | null = null;
   /** Request ids: a random prefix per process and a counter (unique, and cheaper than a UUID each). */
   private readonly idPrefix = randomBytes(6).toString('hex');
   private nextId = 0;
@@ -116,6 +143,7 @@ export class ShimServer {
     this.options = options;
     this.pools = new Map();
     this.verified = new VerifiedTokens();
+    this.scanner = null;
     this.ca = options.loaded.config.shim.ca_file ? readFileSync(options.loaded.config.shim.ca_file) : undefined;
     // Let the old routes' requests finish and their pooled connections go.
     for (const pool of old.values()) void pool.close().catch(() => {});
@@ -149,6 +177,30 @@ export class ShimServer {
     return pool;
   }
 
+  /**
+   * Where clients reach the shim: shim.public_url, else the address it listens on; '' (a
+   * path-only Location, resolved by the client against the URL it used) on a unix socket or a
+   * wildcard address, which name no host.
+   */
+  private publicOrigin(): string {
+    const configured = this.options.loaded.config.shim.public_url;
+    if (configured) return configured.replace(/\/+$/, '');
+    const bound = this.server.address();
+    if (!bound || typeof bound === 'string' || bound.address === '0.0.0.0' || bound.address === '::') return '';
+    return `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  }
+
+  /** The gate's rules and limits: a body is scanned as a push of it would be. */
+  private bodyScanner(): Scanner {
+    const config = this.options.loaded.config;
+    return (this.scanner ??= buildScanner({
+      ruleConfig: gateRuleConfig(config.gate.rules, config.scan.rules),
+      limits: { maxFileBytes: config.scan.max_file_size, maxRunMs: 0 },
+      decodeDepth: config.scan.decode_depth,
+      store: null,
+    }));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const options = this.options;
@@ -180,9 +232,9 @@ export class ShimServer {
         ms: Math.round(performance.now() - started),
       });
     });
-    const fail = (status: number, error: string, extra: Record<string, unknown> = {}) => {
+    const fail = (status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
       if (res.headersSent) return void res.destroy();
-      res.writeHead(status, { 'content-type': 'application/json', 'x-gatehouse-request': requestId }).end(`${JSON.stringify({ error, ...extra })}\n`);
+      res.writeHead(status, { 'content-type': 'application/json', 'x-gatehouse-request': requestId, ...headers }).end(`${JSON.stringify({ error, ...extra })}\n`);
     };
 
     const target = req.url ?? '';
@@ -193,33 +245,79 @@ export class ShimServer {
     const url = new URL(target, 'http://shim.invalid');
     const pathname = url.pathname;
     if (pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    if (pathname === '/metrics') return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
 
-    const route = options.table.match(pathname);
-    if (!route) return fail(404, 'no route for this path', { routes: options.table.routes.map((r) => r.prefix) });
-    state.route = route.prefix;
-    const method = req.method ?? 'GET';
-    if (route.config.methods.length && !route.config.methods.includes(method)) return fail(405, `method ${method} is not allowed on ${route.prefix}`);
-    if (!route.config.allow_push && isGitPush(url)) {
-      return fail(403, 'git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>) so it is scanned');
-    }
-
+    // Who the client is, before anything about the routes is answered: an untrusted client
+    // without a valid token learns nothing (not the route table, not whether a route exists).
     const trusted = options.unixSocket || (shim.trust_loopback && isLoopback(socket.remoteAddress));
+    let claims: TokenClaims | null = null;
     if (!trusted) {
       try {
-        const header = req.headers[shim.token_header];
-        const claims = await authorizeClient({
-          token: Array.isArray(header) ? header[0] : header,
-          store: options.store,
-          key: options.signingKey,
-          prefix: route.prefix,
-          method,
-          verified: this.verified,
-        });
+        const token = clientToken(req, shim.token_header, options.table.match(pathname));
+        claims = await authenticateClient({ token, store: options.store, key: options.signingKey, verified: this.verified });
         state.token = claims.jti;
       } catch (error) {
         if (error instanceof TokenError) return fail(error.status, error.message);
         throw error;
+      }
+    }
+
+    if (pathname === '/metrics') {
+      if (claims && !allowsRoute(claims, '/metrics')) return fail(403, 'token does not allow /metrics (gatehouse token mint --shim --routes /metrics)');
+      return void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.metrics.render());
+    }
+
+    const route = options.table.match(pathname);
+    if (!route) {
+      const visible = options.table.routes.map((r) => r.prefix).filter((prefix) => !claims || allowsRoute(claims, prefix));
+      return fail(404, 'no route for this path', { routes: visible });
+    }
+    state.route = route.prefix;
+    const method = req.method ?? 'GET';
+    // The upstream may decode the path again (once or more, with backslashes as separators):
+    // what it could read as climbing out of the route's base path is refused here.
+    const encodedRest = pathname.slice(route.prefix.length);
+    const climbs = pathProblem(encodedRest);
+    if (climbs) return fail(400, `refused: the path ${climbs}, which could leave ${route.prefix} at the upstream`);
+    const rest = decodedPath(encodedRest);
+    // A GraphQL query is a read sent as POST: taken on a read-only route when its body proves it.
+    let graphqlRead = false;
+    if (route.config.methods.length && !route.config.methods.includes(method)) {
+      if (route.config.graphql_queries && method === 'POST' && isGraphqlPath(rest)) graphqlRead = true;
+      else return fail(405, `method ${method} is not allowed on ${route.prefix}`);
+    }
+    if (!route.config.allow_push && isGitPush(url)) {
+      // text/plain, as git http-backend answers: git prints such a body as "remote: ..." lines.
+      if (res.headersSent) return void res.destroy();
+      return void res
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'x-gatehouse-request': requestId })
+        .end(`gatehouse: git push is not allowed through the shim: push through the gatehouse gate (git://gate/... or /git/<name>), where it is scanned.\n`);
+    }
+    if (claims) {
+      try {
+        checkScope(claims, route.prefix, graphqlRead ? 'GET' : method);
+      } catch (error) {
+        if (error instanceof TokenError) return fail(error.status, error.message);
+        throw error;
+      }
+    }
+
+    // A request has a body exactly when it says so (RFC 9112 6.3).
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    let body: Buffer | null = null;
+    const why = graphqlRead ? 'GraphQL' : scanReason(method, rest, route.config.scan_bodies);
+    if (why && (hasBody || graphqlRead)) {
+      const limit = shim.max_scan_body_bytes;
+      body = hasBody ? await readBounded(req, limit) : Buffer.alloc(0);
+      if (!body) return fail(413, `request body over ${limit} bytes on a scanned request (${why}); shim.max_scan_body_bytes bounds it`, {}, { connection: 'close' });
+      if (graphqlRead && !isQueryOnly(body)) return fail(403, `only GraphQL queries are allowed on ${route.prefix}: no mutation or subscription`);
+      const scanned = scanBody(this.bodyScanner(), body, options.loaded.config.scan.max_file_size);
+      if (scanned.findings.length) {
+        options.logger.warn('request refused: secrets in the body', { id: requestId, route: route.prefix, findings: auditFindings(scanned.findings) });
+        return fail(403, `refused: the request body holds secrets (${why}); nothing was sent upstream`, { findings: maskedFindings(scanned.findings) });
+      }
+      if (scanned.notScanned.length) {
+        options.logger.warn('request refused: body not fully scanned', { id: requestId, route: route.prefix, notScanned: scanned.notScanned });
+        return fail(403, `refused: part of the request body could not be scanned (${why}); nothing was sent upstream`, { notScanned: scanned.notScanned });
       }
     }
 
@@ -242,8 +340,6 @@ export class ShimServer {
     if (credential) headers[credential[0]] = credential[1];
     const base = upstream.pathname.endsWith('/') ? upstream.pathname.slice(0, -1) : upstream.pathname;
     const path = `${base}/${pathname.slice(route.prefix.length)}${url.search}`;
-    // A request has a body exactly when it says so (RFC 9112 6.3): only then is it streamed on.
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
     let waitingForDrain = false;
     const handler: Dispatcher.DispatchHandler = {
@@ -258,7 +354,8 @@ export class ShimServer {
         state.upstreamSeconds = (performance.now() - started) / 1000;
         const out = clientResponseHeaders(parsed as Record<string, string | string[]>);
         const location = out.location;
-        if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, `http://${req.headers.host ?? 'localhost'}`);
+        // The shim's own address, never the client's Host header: a redirect must not send the client elsewhere.
+        if (typeof location === 'string') out.location = rewriteLocation(location, upstream, route.prefix, this.publicOrigin());
         res.writeHead(statusCode, out);
       },
       onResponseData: (c, chunk) => {
@@ -284,7 +381,7 @@ export class ShimServer {
       },
     };
     try {
-      this.poolFor(route).dispatch({ origin: upstream.origin, method, path, headers, body: hasBody ? req : null }, handler);
+      this.poolFor(route).dispatch({ origin: upstream.origin, method, path, headers, body: body ?? (hasBody ? req : null) }, handler);
     } catch (error) {
       // undici refuses some requests before sending anything (a header it will not send, say).
       handler.onResponseError!(null as never, error as Error);

@@ -43,7 +43,7 @@ describe('shim client tokens', () => {
     assertBuilt();
     box = shimSandbox({ after: (fn) => cleanups.push(fn) });
     api = await startUpstream();
-    writeShimConfig(box, [route('/api/', api.url), route('/other/', api.url)].join('\n'));
+    writeShimConfig(box, [route('/api/', api.url), route('/other/', api.url), route('/key/', api.url, { auth: 'header:x-api-key' })].join('\n'));
     // Mint once before the shim starts, so the signing key exists before two processes want it.
     await mintShimToken(box, ['/api/']);
     shim = await startShim(box);
@@ -57,6 +57,38 @@ describe('shim client tokens', () => {
 
   it('no token: 401 JSON, nothing forwarded (loopback is not trusted by default)', async () => {
     await assertRefused(await withToken('/api/x', null), 401, api.seen.length);
+  });
+
+  it('without a valid token nothing about the routes is answered: unknown paths, /metrics and known routes alike are 401', async () => {
+    const before = api.seen.length;
+    for (const [path, method] of [['/nowhere/x', 'GET'], ['/metrics', 'GET'], ['/api/x', 'DELETE'], ['/api/app.git/info/refs?service=git-receive-pack', 'GET']] as const) {
+      for (const token of [null, 'not-a-token']) {
+        const res = await withToken(path, token, method);
+        assert.equal(res.status, 401, `${method} ${path}: ${res.text}`);
+        assert.ok(!res.text.includes('/api/') && !res.text.includes('/other/'), `${path} named a route: ${res.text}`);
+        assert.doesNotMatch(res.text, /gatehouse_shim/);
+      }
+    }
+    assert.equal(api.seen.length, before);
+    assert.equal((await withToken('/healthz', null)).status, 200);
+  });
+
+  it('a valid token: an unknown path lists only the routes the token may use; /metrics needs a token for /metrics (or *)', async () => {
+    const api = await mintShimToken(box, ['/api/']);
+    const missing = await withToken('/nowhere/x', api.token);
+    assert.equal(missing.status, 404);
+    assert.deepEqual((JSON.parse(missing.text) as { routes: string[] }).routes, ['/api/']);
+    const metrics = await withToken('/metrics', api.token);
+    assert.equal(metrics.status, 403);
+    assert.doesNotMatch(metrics.text, /gatehouse_shim/);
+    for (const routes of [['/metrics'], ['*']]) {
+      const { token } = await mintShimToken(box, routes);
+      const allowed = await withToken('/metrics', token);
+      assert.equal(allowed.status, 200, allowed.text);
+      assert.match(allowed.text, /gatehouse_shim_requests_total/);
+    }
+    const all = await mintShimToken(box, ['*']);
+    assert.deepEqual((JSON.parse((await withToken('/nowhere/x', all.token)).text) as { routes: string[] }).routes.sort(), ['/api/', '/key/', '/other/']);
   });
 
   it('a token that is not a gatehouse token, or signed by another key: 401', async () => {
@@ -77,11 +109,31 @@ describe('shim client tokens', () => {
     assert.equal(seen.headers.authorization, `Bearer ${box.secret}`);
   });
 
-  it('the token sent as Authorization instead is not accepted (and not forwarded)', async () => {
+  it('the token as Authorization: Bearer (for SDKs that only set an API key) is accepted, and never forwarded', async () => {
     const { token } = await mintShimToken(box, ['/api/']);
-    const before = api.seen.length;
     const res = await request(shim.url, '/api/x', { headers: { authorization: `Bearer ${token}` } });
-    await assertRefused(res, 401, before);
+    assert.equal(res.status, 200, res.text);
+    const seen = api.seen.at(-1)!;
+    assert.equal(seen.headers.authorization, `Bearer ${box.secret}`);
+    assert.ok(!JSON.stringify(seen.rawHeaders).includes(token), 'the client token reached the upstream');
+    // Scopes still apply, and a bearer that is no token of ours is a 401.
+    const before = api.seen.length;
+    await assertRefused(await request(shim.url, '/other/x', { headers: { authorization: `Bearer ${token}` } }), 403, before);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { authorization: 'Bearer sk-not-ours' } }), 401, before);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` } }), 401, before);
+  });
+
+  it('on a route whose credential goes in a header (auth = "header:x-api-key"), the token may come in that header', async () => {
+    const { token } = await mintShimToken(box, ['/key/']);
+    const res = await request(shim.url, '/key/v1/messages', { headers: { 'x-api-key': token } });
+    assert.equal(res.status, 200, res.text);
+    const seen = api.seen.at(-1)!;
+    assert.equal(seen.headers['x-api-key'], box.secret);
+    assert.ok(!JSON.stringify(seen.rawHeaders).includes(token), 'the client token reached the upstream');
+    // Only on such a route: elsewhere x-api-key is no token.
+    const before = api.seen.length;
+    const { token: apiToken } = await mintShimToken(box, ['/api/']);
+    await assertRefused(await request(shim.url, '/api/x', { headers: { 'x-api-key': apiToken } }), 401, before);
   });
 
   it('a token for another route: 403', async () => {
@@ -127,7 +179,7 @@ describe('shim client tokens', () => {
   it('a revoked token: 401 from the next request on', async () => {
     const { token, jti } = await mintShimToken(box, ['/api/']);
     assert.equal((await withToken('/api/x', token)).status, 200);
-    const revoked = await run(BINARY, ['token', 'revoke', token], { env: box.env });
+    const revoked = await run(BINARY, ['token', 'revoke'], { env: box.env, input: token });
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, new RegExp(jti));
     await assertRefused(await withToken('/api/x', token), 401, api.seen.length);

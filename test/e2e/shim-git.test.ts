@@ -116,20 +116,58 @@ describe('git through the shim', () => {
     const push = await gitVia(dest, token, 'push', 'origin', 'main');
     assert.notEqual(push.code, 0);
     assert.match(push.stderr, /403/);
+    // git shows the shim's reason (a text/plain body), so the pusher knows where to go.
+    assert.match(push.stderr, /remote: gatehouse: git push is not allowed through the shim: push through the gatehouse gate/);
     assert.equal(git.receivePackRequests, 0);
     assert.equal(upstream.ref('refs/heads/main'), before);
   });
 
-  it('the 403 for a push says why, in JSON, for the advertisement and the POST alike', async () => {
+  it('the 403 for a push says why, in text/plain as git prints it, for the advertisement and the POST alike', async () => {
     for (const req of [
       `GET /git/app.git/info/refs?service=git-receive-pack HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nConnection: close\r\n\r\n`,
       `POST /git/app.git/git-receive-pack HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nContent-Type: application/x-git-receive-pack-request\r\nContent-Length: 4\r\nConnection: close\r\n\r\n0000`,
     ]) {
-      const { status, body } = parseRaw((await rawExchange(shim.port, req)).text);
+      const { status, head, body } = parseRaw((await rawExchange(shim.port, req)).text);
       assert.equal(status, 403);
-      assert.match((JSON.parse(body) as { error: string }).error, /push/);
+      assert.match(head, /^content-type: text\/plain; charset=utf-8$/im);
+      assert.match(body, /^gatehouse: git push is not allowed through the shim/);
     }
     assert.equal(git.receivePackRequests, 0);
+  });
+
+  it('every spelling of service=git-receive-pack is a push: 403, and git http-backend never sees it', async () => {
+    const before = git.authorizations.length;
+    const queries = [
+      'service=git-receive-pack%00',
+      'service=git-receive-pack%2500',
+      'service=git-receive-pack%00x',
+      'SERVICE=git-receive-pack',
+      'Service=GIT-RECEIVE-PACK',
+      '%73ervice=git%2Dreceive%2Dpack',
+      'service%00=git-receive-pack',
+      'service=%20git-receive-pack',
+      'service=git-receive-pack;x',
+      'x=1;service=git-receive-pack',
+      'service=git-upload-pack&service=git-receive-pack%00',
+      'service=git-receive-pack%00&service=git-upload-pack',
+      'service=git%252Dreceive%252Dpack',
+      '+service+=git-receive-pack',
+    ];
+    for (const query of queries) {
+      const req = `GET /git/app.git/info/refs?${query} HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nConnection: close\r\n\r\n`;
+      const { status, head } = parseRaw((await rawExchange(shim.port, req)).text);
+      assert.equal(status, 403, `${query}: ${head}`);
+      assert.doesNotMatch(head, /receive-pack-advertisement/);
+    }
+    for (const path of ['git-receive-pack;x', 'GIT-RECEIVE-PACK', 'git%2dreceive%2dpack', 'git%252dreceive%252dpack']) {
+      const req = `POST /git/app.git/${path} HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nContent-Type: application/x-git-receive-pack-request\r\nContent-Length: 4\r\nConnection: close\r\n\r\n0000`;
+      const { status } = parseRaw((await rawExchange(shim.port, req)).text);
+      assert.equal(status, 403, path);
+    }
+    assert.equal(git.authorizations.length, before, 'a push spelling reached git http-backend');
+    // The fetch spelling still works.
+    const fetch = parseRaw((await rawExchange(shim.port, `GET /git/app.git/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\nx-gatehouse-token: ${token}\r\nConnection: close\r\n\r\n`)).text);
+    assert.equal(fetch.status, 200);
   });
 
   it(

@@ -173,17 +173,42 @@ describe('shim header hygiene, redirects, TLS upstreams, pooling', () => {
     assert.ok(seen.body.equals(upBody));
   });
 
-  it('a redirect to the same upstream comes back through the shim prefix', async () => {
-    const abs = await call('/redir/same-absolute', { headers: { host: `127.0.0.1:${shim.port}` } });
+  it('a redirect to the same upstream comes back through the shim prefix, at the shim\'s own address whatever Host the client sent', async () => {
+    const abs = await call('/redir/same-absolute', { headers: { host: 'evil.example:8443' } });
     assert.equal(abs.status, 302);
     assert.equal(abs.headers.location, `http://127.0.0.1:${shim.port}/redir/next?page=2`);
     const rel = await call('/redir/same-relative', { headers: { host: `127.0.0.1:${shim.port}` } });
     assert.equal(rel.headers.location, `http://127.0.0.1:${shim.port}/redir/rel/target`);
+    const hostless = await call('/redir/same-absolute', { headers: { host: '' } });
+    assert.equal(hostless.headers.location, `http://127.0.0.1:${shim.port}/redir/next?page=2`);
     // Following it works and injects the credential again.
     const followed = await call(new URL(abs.headers.location!).pathname + new URL(abs.headers.location!).search);
     assert.equal(followed.text, 'target\n');
     assert.equal(redirector.seen.at(-1)!.url, '/base/next?page=2');
     assert.equal(redirector.seen.at(-1)!.headers.authorization, `Bearer ${box.secret}`);
+  });
+
+  it('shim.public_url sets the redirect origin; on a unix socket the Location is a path', async () => {
+    const local = shimSandbox({ after: (fn) => cleanups.push(fn) });
+    writeShimConfig(local, `[shim]\npublic_url = "https://shim.example.test/gh/"\ntrust_loopback = true\n\n${route('/redir/', `${redirector.url}/base/`)}`);
+    const named = await startShim(local);
+    try {
+      const res = await request(named.url, '/redir/same-absolute', { headers: { host: 'evil.example' } });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.location, 'https://shim.example.test/gh/redir/next?page=2');
+    } finally {
+      await named.stop();
+    }
+    writeShimConfig(local, route('/redir/', `${redirector.url}/base/`));
+    const socketPath = join(local.root, 'shim.sock');
+    const onSocket = await startShim(local, ['--socket', socketPath]);
+    try {
+      const res = await request('http://localhost', '/redir/same-absolute', { socketPath, headers: { host: 'evil.example' } });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.location, '/redir/next?page=2');
+    } finally {
+      await onSocket.stop();
+    }
   });
 
   it('a redirect to another host is passed on untouched and never followed: the credential never goes there', async () => {

@@ -251,17 +251,21 @@ describe('shim audit log', () => {
   });
 
   it('refused requests are logged too', async () => {
+    const { token } = await mintShimToken(box, ['/api/']);
     await request(shim.url, '/api/no-token?secret=QUERYVALUE3');
+    // Without a token an unknown path is a 401 too (nothing about routes is answered); with one, a 404.
     await request(shim.url, '/nowhere');
+    await request(shim.url, '/nowhere', { headers: { 'x-gatehouse-token': token } });
     const lines = await eventually(() => {
       const found = readLog(box).filter((l) => l.msg === 'request');
-      return found.length >= 3 ? found : null;
+      return found.length >= 4 ? found : null;
     });
     assert.ok(lines);
     assert.deepEqual(
-      lines.slice(-2).map((l) => [l.status, String(l.path).split('?')[0]]),
+      lines.slice(-3).map((l) => [l.status, String(l.path).split('?')[0]]),
       [
         [401, '/api/no-token'],
+        [401, '/nowhere'],
         [404, '/nowhere'],
       ],
     );

@@ -100,7 +100,7 @@ describe('smart HTTP with tokens', () => {
     assert.match((await gitWith(short, root, 'ls-remote', url())).stderr, /403/);
     const revoked = await mint('--repo', 'app');
     assert.equal((await gitWith(revoked, root, 'ls-remote', url())).code, 0);
-    assert.equal((await run(BINARY, ['token', 'revoke', revoked], { env })).code, 0);
+    assert.equal((await run(BINARY, ['token', 'revoke'], { env, input: revoked })).code, 0);
     const after = await gitWith(revoked, root, 'ls-remote', url());
     assert.notEqual(after.code, 0);
   });

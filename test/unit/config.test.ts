@@ -38,8 +38,8 @@ describe('config schema', () => {
       scan: { rules: '', max_file_size: 10 * 1024 * 1024, max_run_seconds: 0, decode_depth: 2, cache: true },
       credential: { key_file: '', key_env: '', rule: [] },
       shim: {
-        listen: '127.0.0.1', port: 9420, socket: '', trust_loopback: false, token_header: 'x-gatehouse-token', strip_cookies: true, forwarded: 'strip',
-        max_header_bytes: 16384, max_headers: 100, request_timeout_seconds: 0, idle_timeout_seconds: 300, upstream_connections: 64, ca_file: '', route: [],
+        listen: '127.0.0.1', port: 9420, public_url: '', socket: '', trust_loopback: false, token_header: 'x-gatehouse-token', strip_cookies: true, forwarded: 'strip',
+        max_header_bytes: 16384, max_headers: 100, request_timeout_seconds: 0, idle_timeout_seconds: 300, upstream_connections: 64, ca_file: '', max_scan_body_bytes: 10 * 1024 * 1024, route: [],
       },
       gate: {
         rules: '', signing_key: '', peer_url: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
