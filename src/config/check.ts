@@ -27,7 +27,8 @@ export function checkConfiguration(loaded: LoadedConfig, env: Env): ConfigCheck 
       fn();
       resolved.push(key);
     } catch (error) {
-      problems.push(`${key}: ${errorMessage(error)}`);
+      const message = errorMessage(error);
+      problems.push(message.startsWith(key) ? message : `${key}: ${message}`);
     }
   };
   const { config } = loaded;

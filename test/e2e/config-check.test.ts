@@ -78,4 +78,14 @@ credential = "${routeRule}"
     const fixedReport = JSON.parse(healthy.stdout) as { checks: Array<{ check: string; status: string }> };
     assert.equal(fixedReport.checks.find((c) => c.check === 'config references')?.status, 'ok', healthy.stdout);
   });
+
+  it('an error about a secret reference reaches the operator whole: the redactor masks values, not the words around them', async (t) => {
+    assertBuilt();
+    const home = tempDir(t, 'gatehouse-config-words');
+    const config = join(home, 'gatehouse.toml');
+    writeFileSync(config, '[store]\nurl = "redis://127.0.0.1:1/0"\npassword = "env:NOPE_REDIS_PW"\n');
+    const result = await run(BINARY, ['--config', config, '--state-dir', join(home, 'state'), 'credential', 'list'], { env: { HOME: home, NO_COLOR: '1' } });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^gatehouse: store\.password: environment variable NOPE_REDIS_PW is unset or empty\n/);
+  });
 });
