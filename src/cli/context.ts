@@ -1,6 +1,8 @@
 // What every command gets: its streams and environment, the global flags, and lazy access to
 // config and the store, so a command that needs neither never pays for them.
+import { basename } from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import { GatehouseError } from '../errors.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { configEnv } from '../config/source.ts';
 import { batchingSink, createLogger, fileSink, guardedSink, type Logger, type LogLevel } from '../log/logger.ts';
@@ -32,11 +34,24 @@ export interface CommandContext {
   serverLogger(): Logger;
 }
 
+/** gatehouse's config; a gitleaks rules file given as --config gets a pointer to --rules. */
+function loadOwnConfig(io: ProcessIO, flags: GlobalFlags): LoadedConfig {
+  try {
+    return loadConfig({ env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir });
+  } catch (error) {
+    if (error instanceof GatehouseError && flags.config && /gitleaks/i.test(basename(flags.config))) {
+      throw new GatehouseError(error.message, {
+        hint: `--config is gatehouse's own gatehouse.toml; did you mean --rules ${flags.config} (gitleaks rules for scan), or gate.rules in gatehouse.toml for pushes?`,
+      });
+    }
+    throw error;
+  }
+}
+
 export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext {
   let loaded: LoadedConfig | undefined;
   let logger: Logger | undefined;
-  const config = () =>
-    (loaded ??= loadConfig({ env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir }));
+  const config = () => (loaded ??= loadOwnConfig(io, flags));
   return {
     io,
     flags,

@@ -1,12 +1,13 @@
-// gatehouse credential get|store|erase (the helper protocol), login, list, test
+// gatehouse credential get|store|erase (the helper protocol), login, logout, list, test
 import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
 import { createSecretBox, loadStoreKey } from '../credential/encryption.ts';
-import { CredentialStore, listEntries } from '../credential/credential-store.ts';
+import { CredentialStore, entryMatches, listEntries } from '../credential/credential-store.ts';
 import { credentialGet, matchRule, RULE_ENV, type HelperContext } from '../credential/helper.ts';
 import { blankCredential, describeTarget, splitUrl } from '../credential/request.ts';
 import { runCredentialRole } from '../credential/role.ts';
 import { ruleLabel } from '../credential/rule-label.ts';
+import { runGit } from '../git/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson, type CommandContext } from './context.ts';
@@ -18,6 +19,7 @@ interface CredentialArgs {
   username?: string;
   protocol: string;
   rule?: string;
+  all: boolean;
 }
 
 export const credentialCommand = defineCommand<CredentialArgs>({
@@ -26,13 +28,15 @@ export const credentialCommand = defineCommand<CredentialArgs>({
   builder: (y: Argv) =>
     y
       // No choices list: as a credential helper it must ignore actions it does not know.
-      .positional('action', { type: 'string', describe: 'get, store, erase (git credential protocol on stdin), login HOST, list, test URL' })
-      .positional('target', { type: 'string', describe: 'login: host (host:port); test: URL' })
-      .option('username', { type: 'string', describe: 'login: the username (prompted when absent)' })
-      .option('protocol', { type: 'string', default: 'https', describe: 'login: protocol' })
+      .positional('action', { type: 'string', describe: 'get, store, erase (git credential protocol on stdin), login HOST|URL, logout|remove HOST|URL (or --all), list, test URL' })
+      .positional('target', { type: 'string', describe: 'login, logout: host (host:port) or URL; test: URL' })
+      .option('username', { type: 'string', describe: 'login: the username (prompted when absent); logout: only this user\'s entry' })
+      .option('protocol', { type: 'string', default: 'https', describe: 'login, logout with a HOST: protocol' })
+      .option('all', { type: 'boolean', default: false, describe: 'logout: every stored credential' })
       .option('rule', { type: 'string', describe: 'test: ask as the gate does for a mirror, with this rule named (GATEHOUSE_CREDENTIAL_RULE)' })
       .example('git config --global credential.helper gatehouse', 'use it for every host (git runs git-credential-gatehouse)')
       .example('$0 credential login git.example.com', 'store a password, encrypted, prompting without echo')
+      .example('$0 credential logout git.example.com', 'remove what login stored for that host')
       .example('$0 credential test https://github.com/org/app.git', 'which rule and source would answer, without the secret')
       .example('$0 credential test https://github.com/org/app.git --rule github', 'whether the rule a mirror names covers this URL'),
   async run(ctx, args) {
@@ -43,6 +47,9 @@ export const credentialCommand = defineCommand<CredentialArgs>({
         return runCredentialRole([args.action], ctx.io);
       case 'login':
         return login(ctx, args);
+      case 'logout':
+      case 'remove':
+        return logout(ctx, args);
       case 'list':
         return list(ctx);
       case 'test':
@@ -50,27 +57,84 @@ export const credentialCommand = defineCommand<CredentialArgs>({
       default:
         // git may call helpers with operations added after this version: say nothing, succeed.
         // A person at a terminal gets a hint instead.
-        if ((ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.io.stderr.write(`gatehouse credential: unknown action ${args.action}; try get, store, erase, login, list or test\n`);
+        if ((ctx.io.stdin as { isTTY?: boolean }).isTTY) ctx.io.stderr.write(`gatehouse credential: unknown action ${args.action}; try get, store, erase, login, logout, list or test\n`);
         return 0;
     }
   },
 });
 
-async function login(ctx: CommandContext, args: CredentialArgs): Promise<number> {
-  if (!args.target) throw new GatehouseError('credential login needs a HOST', { hint: 'gatehouse credential login git.example.com' });
-  const username = args.username ?? (await promptLine(ctx.io, `Username for ${args.protocol}://${args.target}: `, { secret: false }));
-  const password = await promptLine(ctx.io, `Password or token for ${args.protocol}://${username}@${args.target}: `, { secret: true });
-  if (!password) throw new GatehouseError('empty password; nothing was stored');
+/**
+ * What login stores under: a HOST (host:port) as given, or the protocol, host and username of a
+ * URL, the way git itself asks (without the path). A password in the URL is refused: it would
+ * sit in shell history and argv.
+ */
+export function loginTarget(target: string, protocol: string): { protocol: string; host: string; username?: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    const parts = splitUrl(target);
+    if (parts.password !== undefined) throw new GatehouseError('the URL holds a password; it would stay in shell history and argv', { hint: 'give the URL without it; the password is prompted for' });
+    if (!parts.host) throw new GatehouseError(`no host in ${target}`, { hint: 'gatehouse credential login https://git.example.com' });
+    return { protocol: parts.protocol!, host: parts.host, ...(parts.username ? { username: parts.username } : {}) };
+  }
+  if (/[/@?#\s]/.test(target) || !target) {
+    throw new GatehouseError(`${target} is not a host`, { hint: 'give a host (git.example.com, git.example.com:8443) or a URL (https://git.example.com/org/app.git)' });
+  }
+  return { protocol, host: target };
+}
+
+async function openCredentialStore(ctx: CommandContext, create: boolean) {
   const loaded = ctx.config();
   const c = loaded.config.credential;
-  const box = createSecretBox(loadStoreKey({ keyFile: c.key_file, keyEnv: c.key_env, stateDir: loaded.stateDir, env: ctx.io.env, create: true })!);
+  const key = loadStoreKey({ keyFile: c.key_file, keyEnv: c.key_env, stateDir: loaded.stateDir, env: ctx.io.env, create });
+  if (!key) return null;
   const store = await openConfiguredStore(loaded, ctx.io.env);
-  try {
-    await new CredentialStore(store, box).save(blankCredential({ protocol: args.protocol, host: args.target, username, password }));
-  } finally {
-    await store.close();
+  return { store, credentials: new CredentialStore(store, createSecretBox(key)) };
+}
+
+async function login(ctx: CommandContext, args: CredentialArgs): Promise<number> {
+  if (!args.target) throw new GatehouseError('credential login needs a HOST or URL', { hint: 'gatehouse credential login git.example.com' });
+  const target = loginTarget(args.target, args.protocol);
+  const loaded = ctx.config();
+  // What the helper would answer this host with instead, so "stored" is never a silent lie.
+  const owner = matchRule(loaded.config.credential.rule, { protocol: target.protocol, host: target.host, path: '' });
+  if (owner && owner.source !== 'store') {
+    throw new GatehouseError(`credential rule ${ruleLabel(owner)} (source ${owner.source}) answers ${target.protocol}://${target.host}; a stored password would never be used`, {
+      hint: 'remove or narrow that rule in gatehouse.toml, or set its source = "store"',
+    });
   }
-  ctx.io.stdout.write(`stored ${username}@${args.target} (${args.protocol}), encrypted\n`);
+  const username = args.username ?? target.username ?? (await promptLine(ctx.io, `Username for ${target.protocol}://${target.host}: `, { secret: false }));
+  const password = await promptLine(ctx.io, `Password or token for ${target.protocol}://${username}@${target.host}: `, { secret: true });
+  if (!password) throw new GatehouseError('empty password; nothing was stored');
+  const opened = (await openCredentialStore(ctx, true))!;
+  try {
+    await opened.credentials.save(blankCredential({ protocol: target.protocol, host: target.host, username, password }));
+  } finally {
+    await opened.store.close();
+  }
+  ctx.io.stdout.write(`stored ${username}@${target.host} (${target.protocol}), encrypted\n`);
+  return 0;
+}
+
+async function logout(ctx: CommandContext, args: CredentialArgs): Promise<number> {
+  if (!args.target && !args.all) throw new GatehouseError(`credential ${args.action} needs a HOST (or URL), or --all`, { hint: 'gatehouse credential logout git.example.com' });
+  if (args.target && args.all) throw new GatehouseError('give a HOST or --all, not both');
+  const opened = await openCredentialStore(ctx, false);
+  let removed: string[] = [];
+  if (opened) {
+    try {
+      const entries = await opened.credentials.list();
+      const target = args.target ? loginTarget(args.target, args.protocol) : null;
+      const pattern = target ? blankCredential({ protocol: target.protocol, host: target.host, username: args.username ?? target.username ?? '' }) : blankCredential();
+      const matching = entries.filter((e) => entryMatches(pattern, e));
+      for (const e of matching) {
+        await opened.credentials.erase(blankCredential({ protocol: e.protocol, host: e.host, path: e.path, username: e.username }));
+      }
+      removed = matching.map((e) => `${e.protocol}://${e.username ? `${e.username}@` : ''}${e.host}${e.path ? `/${e.path}` : ''}`);
+    } finally {
+      await opened.store.close();
+    }
+  }
+  if (!removed.length) ctx.io.stdout.write(`nothing stored for ${args.all ? 'any host' : args.target}\n`);
+  for (const r of removed) ctx.io.stdout.write(`removed ${r}\n`);
   return 0;
 }
 
@@ -93,13 +157,28 @@ async function list(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
+/** git config --get-urlmatch credential.useHttpPath URL, as git's credential code reads it. */
+async function usesHttpPath(url: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    const { stdout } = await runGit(['config', '--type=bool', '--get-urlmatch', 'credential.useHttpPath', url], { env });
+    return stdout.trim() === 'true';
+  } catch (error) {
+    if ((error as { code?: number }).code === 1) return false; // not set
+    throw error;
+  }
+}
+
 async function test(ctx: CommandContext, args: CredentialArgs): Promise<number> {
   if (!args.target) throw new GatehouseError('credential test needs a URL', { hint: 'gatehouse credential test https://github.com/org/app.git' });
   const loaded = ctx.config();
-  // The URL's path is part of the request, as git sends it with credential.useHttpPath (the gate does).
-  const request = blankCredential(splitUrl(args.target));
   const env = args.rule ? { ...ctx.io.env, [RULE_ENV]: args.rule } : ctx.io.env;
   const named = env[RULE_ENV];
+  const parts = splitUrl(args.target);
+  if (!parts.protocol) throw new GatehouseError(`${args.target} is not a URL`, { hint: 'gatehouse credential test https://github.com/org/app.git' });
+  // The request git would send: the gate keeps the path (it turns credential.useHttpPath on for
+  // its upstreams); any other git drops it for http(s) unless useHttpPath is on for this URL.
+  if (!named && /^https?$/i.test(parts.protocol) && !(await usesHttpPath(args.target, ctx.io.env))) parts.path = '';
+  const request = blankCredential(parts);
   let refusal: string | null = null;
   const helperCtx: HelperContext = { loaded, env, openStore: (options) => openConfiguredStore(loaded, ctx.io.env, options), refused: (reason) => void (refusal = reason) };
   const rule = named ? (loaded.config.credential.rule.find((r) => r.name === named) ?? null) : matchRule(loaded.config.credential.rule, request);

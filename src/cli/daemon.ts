@@ -41,11 +41,12 @@ export const daemonCommand = defineCommand<{ listen?: string; port?: number }>({
     const warning = gitProtocolWarning(listen, port, true);
     ctx.io.stderr.write(`gatehouse: ${warning}\n`);
     logger.warn(warning, { listen, port, push: true });
-    daemon.start();
     const stop = () => void daemon.stop();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-    await daemon.stopped;
+    // Throws (exit 2) when the port is taken or git daemon keeps crashing.
+    await daemon.start();
+    await daemon.done;
     return 0;
   },
 });

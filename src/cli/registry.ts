@@ -51,9 +51,15 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
     .epilogue(EPILOGUE)
     .exitProcess(false)
     .parserConfiguration({ 'camel-case-expansion': false })
-    .fail((message, error) => {
+    .fail((message, error, failedParser) => {
       // Throwing stops yargs before any command handler runs, so a mistyped flag never acts.
-      throw error ?? new GatehouseError(message, { hint: "run 'gatehouse --help' for usage" });
+      if (error) throw error;
+      // yargs hands its usage instance here (not the Argv its types say): the help of the command that failed.
+      let help = '';
+      const usage = failedParser as unknown as { wrap(columns: number | null): void; showHelp(print: (text: string) => void): void };
+      usage.wrap(null); // unwrapped, so an example is one whole line
+      usage.showHelp((text) => (help = text));
+      throw new UsageError(message, help);
     });
 
   for (const spec of COMMANDS) {
@@ -71,9 +77,39 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (error) {
-    exitCode = reportError(error, io);
+    exitCode = reportError(error instanceof UsageError ? withUsage(error, args) : error, io);
   }
   return exitCode;
+}
+
+/** A yargs complaint ("Not enough non-option arguments"), with the parser of the command it was about. */
+class UsageError extends GatehouseError {
+  readonly help: string;
+  constructor(message: string, help: string) {
+    super(message);
+    this.help = help;
+  }
+}
+
+/**
+ * The complaint as the command's own usage line and first example, and a hint naming that
+ * command's --help rather than the top-level one.
+ */
+function withUsage(error: UsageError, args: string[]): GatehouseError {
+  const command = args.find((a) => !a.startsWith('-') && COMMANDS.some((c) => commandName(c) === a));
+  const hint = `run 'gatehouse ${command ? `${command} ` : ''}--help' for usage`;
+  if (!command) return new GatehouseError(error.message, { hint });
+  const lines = error.help.split('\n');
+  const usage = lines.find((l) => l.startsWith(`gatehouse ${command}`))?.trim();
+  const examplesAt = lines.findIndex((l) => /^Examples:/.test(l));
+  const example = examplesAt === -1 ? undefined : lines.slice(examplesAt + 1).find((l) => l.trim())?.trim().split(/\s{2,}/)[0];
+  const detail = [usage ? `usage: ${usage}` : '', example ? `example: ${example}` : ''].filter(Boolean).join('\n  ');
+  return new GatehouseError(detail ? `${error.message}\n  ${detail}` : error.message, { hint });
+}
+
+function commandName(spec: CommandSpec<never>): string {
+  const first = Array.isArray(spec.command) ? spec.command[0]! : spec.command;
+  return first.split(' ')[0]!;
 }
 
 function globalFlags(argv: Record<string, unknown>): GlobalFlags {

@@ -62,7 +62,7 @@ export const scanCommand = defineCommand<ScanArgs>({
       .option('baseline-path', { alias: 'b', type: 'string', describe: 'JSON report of known findings to leave out' })
       .option('gitleaks-ignore-path', { type: 'string', describe: 'file of fingerprints to ignore (default: .gitleaksignore in the target)' })
       .option('allow-unscanned', { type: 'boolean', default: false, describe: 'exit 0/1 even when limits left something unscanned (default: exit 2)' })
-      .option('max-file-size', { type: 'number', describe: 'bytes; larger files are reported as not scanned (default: scan.max_file_size)' })
+      .option('max-file-size', { type: 'number', describe: 'bytes; larger files are reported as not scanned (default: scan.max_file_size; then scan dir skips and lists larger binaries, as gitleaks does)' })
       .option('timeout', { type: 'number', describe: 'seconds for the whole scan; 0 for none (default: scan.max_run_seconds)' })
       .option('cache', { type: 'boolean', default: true, describe: 'reuse verdicts for content already scanned (--no-cache to rescan)' })
       .option('gitignore', { type: 'boolean', default: true, describe: 'dir: respect .gitignore (--no-gitignore scans ignored files too)' })
@@ -94,7 +94,9 @@ export const scanCommand = defineCommand<ScanArgs>({
         const total = showProgress ? await countCommits(repo, args.targets, args.all, ctx.io.env) : null;
         result = await runGitScan(scanner, repo, args.targets, args.all, ctx.io.env as NodeJS.ProcessEnv, terminalProgress(ctx.io.stderr, args.progress, 'commits'), total);
       } else if (args.source === 'dir') {
-        result = await runDirScan(scanner, args.targets.length ? args.targets : ['.'], ctx.io.cwd, args.gitignore, terminalProgress(ctx.io.stderr, args.progress, 'files'));
+        // With the default limit a large binary is skipped and listed, as gitleaks does; a limit the user gives is strict.
+        const skipLargeBinaries = args['max-file-size'] === undefined;
+        result = await runDirScan(scanner, args.targets.length ? args.targets : ['.'], ctx.io.cwd, args.gitignore, terminalProgress(ctx.io.stderr, args.progress, 'files'), skipLargeBinaries);
       } else {
         result = await runStdinScan(scanner, ctx.io.stdin);
       }
@@ -162,6 +164,9 @@ function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, ru
   } else {
     ctx.io.stdout.write(text);
     // Machine formats keep stdout clean; the not-scanned list still reaches a person.
-    if (format !== 'text') for (const n of result.notScanned) ctx.io.stderr.write(`gatehouse: not scanned: ${n.path || '(run)'}: ${n.reason}\n`);
+    if (format !== 'text') {
+      for (const n of result.skipped ?? []) ctx.io.stderr.write(`gatehouse: skipped: ${n.path}: ${n.reason}\n`);
+      for (const n of result.notScanned) ctx.io.stderr.write(`gatehouse: not scanned: ${n.path || '(run)'}: ${n.reason}\n`);
+    }
   }
 }

@@ -1,12 +1,12 @@
 // gatehouse serve: smart HTTP at /git/<name> (token checks) and, with routes configured, the
 // shim, until SIGTERM or SIGINT. git:// (git daemon, no authentication) only when asked for, and
 // pushes over it only when asked for again.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Argv } from 'yargs';
 import { loadSigningKey } from '../credential/tokens.ts';
 import { GatehouseError } from '../errors.ts';
 import { logWriteFailures } from '../log/logger.ts';
-import { gitProtocolWarning, SupervisedDaemon } from '../gate/daemon.ts';
+import { gitProtocolWarning, portTakenError, SupervisedDaemon } from '../gate/daemon.ts';
 import { createGitHttpHandler } from '../gate/http-git.ts';
 import { mirrorsDir } from '../gate/mirrors.ts';
 import { selfExecutable } from '../self.ts';
@@ -14,6 +14,24 @@ import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { GIT_PROTOCOL_HELP } from './daemon.ts';
+
+/** Listens, or says which address and port cannot be had (exit 2) instead of a stack trace. */
+function listenOn(server: Server, listen: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      server.off('listening', listening);
+      if (error.code === 'EADDRINUSE') reject(portTakenError(listen, port, 'address already in use'));
+      else reject(new GatehouseError(`cannot listen on ${listen}:${port}: ${error.message}`));
+    };
+    const listening = () => {
+      server.off('error', failed);
+      resolve();
+    };
+    server.once('error', failed);
+    server.once('listening', listening);
+    server.listen(port, listen);
+  });
+}
 
 export const serveCommand = defineCommand<{ listen?: string; port?: number; 'http-port'?: number; 'git-protocol'?: boolean; 'git-push'?: boolean }>({
   command: 'serve',
@@ -56,28 +74,7 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
       },
     });
     let daemon: SupervisedDaemon | null = null;
-    if (gitProtocol) {
-      const port = args.port ?? gate.port;
-      daemon = new SupervisedDaemon({
-        mirrorsDir: mirrorsDir(loaded.stateDir),
-        stateDir: loaded.stateDir,
-        listen,
-        port,
-        maxConnections: gate.max_connections,
-        timeoutSeconds: gate.timeout_seconds,
-        initTimeoutSeconds: gate.init_timeout_seconds,
-        receivePack: gitPush,
-        gatehouse: selfExecutable(),
-        env,
-        logger,
-      });
-      const warning = gitProtocolWarning(listen, port, gitPush);
-      ctx.io.stderr.write(`gatehouse: ${warning}\n`);
-      logger.warn(warning, { listen, port, push: gitPush });
-      daemon.start();
-    } else {
-      logger.info('git:// is off (smart HTTP only); --git-protocol turns it on for a trusted network');
-    }
+    let shim: Awaited<ReturnType<typeof startShim>> | null = null;
     const handler = createGitHttpHandler({ loaded, store, signingKey: loadSigningKey(loaded, ctx.io.env), env, logger, prefix: '/git/' });
     const server = createServer((req, res) => {
       if ((req.url ?? '').startsWith('/git/')) {
@@ -92,23 +89,51 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
     // Long clones and pushes must not be cut by Node's default request timeout.
     server.requestTimeout = 0;
     server.headersTimeout = 30_000;
-    if (httpPort > 0) {
-      await new Promise<void>((resolve) => server.listen(httpPort, listen, resolve));
-      logger.info('smart HTTP listening', { listen, port: httpPort });
-    }
-    // The shim too, when routes are configured.
-    const shim = loaded.config.shim.route.length
-      ? await startShim({ loaded, env: ctx.io.env, cwd: ctx.io.cwd, configPath: ctx.flags.config, stateDir: ctx.flags.stateDir, logger })
-      : null;
-    if (shim) process.on('SIGHUP', () => void shim.reload());
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+    const signalled = new Promise<void>((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
     });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.all([daemon?.stop(), shim?.stop()]);
-    await store.close();
+    // Whatever started is stopped again, on a signal or on any failure: no git daemon outlives serve.
+    try {
+      if (httpPort > 0) await listenOn(server, listen, httpPort);
+      if (gitProtocol) {
+        const port = args.port ?? gate.port;
+        daemon = new SupervisedDaemon({
+          mirrorsDir: mirrorsDir(loaded.stateDir),
+          stateDir: loaded.stateDir,
+          listen,
+          port,
+          maxConnections: gate.max_connections,
+          timeoutSeconds: gate.timeout_seconds,
+          initTimeoutSeconds: gate.init_timeout_seconds,
+          receivePack: gitPush,
+          gatehouse: selfExecutable(),
+          env,
+          logger,
+        });
+        const warning = gitProtocolWarning(listen, port, gitPush);
+        ctx.io.stderr.write(`gatehouse: ${warning}\n`);
+        logger.warn(warning, { listen, port, push: gitPush });
+        await daemon.start();
+      } else {
+        logger.info('git:// is off (smart HTTP only); --git-protocol turns it on for a trusted network');
+      }
+      if (httpPort > 0) logger.info('smart HTTP listening', { listen, port: httpPort });
+      // The shim too, when routes are configured.
+      shim = loaded.config.shim.route.length
+        ? await startShim({ loaded, env: ctx.io.env, cwd: ctx.io.cwd, configPath: ctx.flags.config, stateDir: ctx.flags.stateDir, logger })
+        : null;
+      if (shim) {
+        const running = shim;
+        process.on('SIGHUP', () => void running.reload());
+      }
+      // A git daemon that keeps crashing ends serve (exit 2) rather than leaving half a gate.
+      await Promise.race([signalled, daemon ? daemon.done : new Promise<never>(() => {})]);
+    } finally {
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([daemon?.stop(), shim?.stop()]);
+      await store.close();
+    }
     return 0;
   },
 });

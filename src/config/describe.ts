@@ -2,8 +2,6 @@
 import { stringify } from 'smol-toml';
 import { redactValue } from '../log/redact.ts';
 import type { LoadedConfig } from './load.ts';
-import { resolveSecretRef } from './secret-ref.ts';
-import type { Env } from './paths.ts';
 
 export interface EffectiveConfig {
   file: string | null;
@@ -19,14 +17,4 @@ export function effectiveConfig(loaded: LoadedConfig): EffectiveConfig {
 export function effectiveConfigToml(loaded: LoadedConfig): string {
   const source = loaded.file ? `# from ${loaded.file}` : '# no config file: embedded defaults';
   return `${source}\n${stringify(effectiveConfig(loaded).config)}\n`;
-}
-
-/** Every secret reference in the config, resolved to prove it works; values are never returned. */
-export function checkSecretReferences(loaded: LoadedConfig, env: Env): string[] {
-  const checked: string[] = [];
-  if (loaded.config.store.password) {
-    resolveSecretRef(loaded.config.store.password, env, 'store.password');
-    checked.push('store.password');
-  }
-  return checked;
 }

@@ -1,6 +1,7 @@
 // The credential helper's logic for get, store and erase: the first matching rule answers a
-// get from its source; store and erase touch only the encrypted store. With no rules at all it
-// behaves like git's credential-store over the encrypted store.
+// get from its source; store and erase touch only the encrypted store. The encrypted store is
+// the last, implicit rule, so with no rule matching (or no rules) it behaves like git's
+// credential-store over the encrypted store.
 import type { LoadedConfig } from '../config/load.ts';
 import { GatehouseError } from '../errors.ts';
 import type { CredentialRuleConfig } from '../config/schema.ts';
@@ -95,8 +96,9 @@ export async function credentialGet(request: Credential, ctx: HelperContext): Pr
     if (rule.source === 'store') return storeAnswer({ ...request, path: '' }, ctx, rule);
     return sourceAnswer(rule, request, ctx);
   }
-  const rule = rules.length ? matchRule(rules, request) : null;
-  if (rules.length && !rule) return null;
+  // The encrypted store is the last, implicit rule: what `credential login` or git stored keeps
+  // answering for hosts no rule covers.
+  const rule = matchRule(rules, request);
   if (!rule || rule.source === 'store') return storeAnswer(request, ctx, rule);
   return sourceAnswer(rule, request, ctx);
 }
@@ -127,7 +129,7 @@ async function storeAnswer(request: Credential, ctx: HelperContext, rule: Creden
     password: entry.password,
     ...(entry.passwordExpiryUtc ? { passwordExpiryUtc: entry.passwordExpiryUtc } : {}),
     ...(entry.oauthRefreshToken ? { oauthRefreshToken: entry.oauthRefreshToken } : {}),
-    rule: rule ? ruleLabel(rule) : 'encrypted store (no rules configured)',
+    rule: rule ? ruleLabel(rule) : ctx.loaded.config.credential.rule.length ? 'encrypted store (no rule matched)' : 'encrypted store (no rules configured)',
   };
 }
 
@@ -178,11 +180,9 @@ async function fromSource(rule: CredentialRuleConfig, request: Credential, ctx: 
 export async function credentialStore(request: Credential, ctx: HelperContext): Promise<boolean> {
   // git stores only a complete credential (both username= and password= sent) and never an ephemeral one.
   if (!addressable(request) || !request.present.username || !request.present.password || request.ephemeral) return false;
-  const rules = ctx.loaded.config.credential.rule;
-  if (rules.length) {
-    const rule = matchRule(rules, request);
-    if (!rule || rule.source !== 'store') return false;
-  }
+  // A rule with another source owns its hosts; anything else goes to the store (the last rule).
+  const rule = matchRule(ctx.loaded.config.credential.rule, request);
+  if (rule && rule.source !== 'store') return false;
   await withCredentialStore(ctx, true, (store) => store.save(request));
   return true;
 }
@@ -191,10 +191,7 @@ export async function credentialStore(request: Credential, ctx: HelperContext): 
 export async function credentialErase(request: Credential, ctx: HelperContext): Promise<number> {
   // A blank pattern would match every entry: erase nothing, as git's credential-store does.
   if (!addressable(request)) return 0;
-  const rules = ctx.loaded.config.credential.rule;
-  if (rules.length) {
-    const rule = matchRule(rules, request);
-    if (!rule || rule.source !== 'store') return 0;
-  }
+  const rule = matchRule(ctx.loaded.config.credential.rule, request);
+  if (rule && rule.source !== 'store') return 0;
   return (await withCredentialStore(ctx, false, (store) => store.erase(request))) ?? 0;
 }

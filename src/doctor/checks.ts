@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { errorMessage } from '../errors.ts';
+import { checkConfiguration } from '../config/check.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Env } from '../config/paths.ts';
 import { parseGitVersion, runGit, versionAtLeast } from '../git/run.ts';
@@ -34,6 +35,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   try {
     loaded = loadConfig({ env: options.env, cwd: options.cwd, configPath: options.configPath, stateDir: options.stateDir });
     results.push({ check: 'config', status: 'ok', detail: loaded.file ?? 'no config file; running on embedded defaults' });
+    const { resolved, problems } = checkConfiguration(loaded, options.env);
+    results.push(
+      problems.length
+        ? { check: 'config references', status: 'fail', detail: problems.join('; '), fix: 'set the variables and fix the files named above; `gatehouse config check` lists each' }
+        : { check: 'config references', status: 'ok', detail: resolved.length ? `resolve: ${resolved.join(', ')}` : 'no secret references' },
+    );
   } catch (error) {
     results.push({ check: 'config', status: 'fail', detail: errorMessage(error), fix: 'correct the key named above; `gatehouse config show` lists every key' });
   }

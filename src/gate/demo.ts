@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { runGit } from '../git/run.ts';
-import { freePort, waitForPort } from '../net/ports.ts';
+import { freePort } from '../net/ports.ts';
 import { createLogger } from '../log/logger.ts';
 import { SupervisedDaemon } from './daemon.ts';
 import { addMirror, mirrorsDir } from './mirrors.ts';
@@ -75,8 +75,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       env,
       logger: createLogger({ level: 'silent', sink: { write: () => true } }),
     });
-    daemon.start();
-    await waitForPort(port);
+    await daemon.start();
     const url = `git://127.0.0.1:${port}/demo.git`;
     show(`serving ${url}`);
 

@@ -133,7 +133,7 @@ async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number>
     result.findings = [];
     result.notScanned = [];
   }
-  log.info('push scanned', { commits: result.stats.commits, blobs: result.stats.files, bytes: result.stats.bytes, findings: result.findings.length, notScanned: result.notScanned.length, scanMs: result.stats.durationMs, ms: Date.now() - started });
+  log.info(bypass ? 'push scan bypassed' : 'push scanned', { commits: result.stats.commits, blobs: result.stats.files, bytes: result.stats.bytes, findings: result.findings.length, notScanned: result.notScanned.length, scanMs: result.stats.durationMs, ms: Date.now() - started });
   if (result.findings.length) {
     ctx.say(rejectionForFindings(result));
     log.warn('push refused: secrets found', { findings: auditFindings(result.findings) });
@@ -159,7 +159,10 @@ async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number>
   log.info('forwarding', { updates: updates.map((u) => ({ ref: u.ref, old: u.oldOid, new: u.newOid })) });
   run.forwarded = true;
   const forwarded = await forwardPush({ ...target, timeoutMs: gate.forward_timeout_seconds * 1000, onSpawn: (pid) => log.debug('forward started', { pid }) });
-  const scanned = `gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; `;
+  // A bypassed push was not judged clean: it never says "no secrets".
+  const scanned = bypass
+    ? `gatehouse: scan bypassed (one-time token ${bypass.jti}); `
+    : `gatehouse: scanned ${result.stats.commits} commit(s) and ${result.stats.files} file version(s), no secrets; `;
   return answerForward(ctx, log, note, forwarded, target, { scanned, started, verifyTimeoutMs: gate.verify_timeout_seconds * 1000 });
 }
 

@@ -26,7 +26,7 @@ const CREDENTIAL_SHAPES: Shape[] = [
   // userinfo in URLs: scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s/@]+)@/gi, (_m, head) => `${head}:${REDACTED}@`, '://'],
   // HTTP auth header values
-  [/\b(Bearer|Basic|token|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme) => `${scheme} ${REDACTED}`, 'bearer|basic|token'],
+  [/\b(Bearer|Basic|token|Token)\s+([A-Za-z0-9._~+/=-]{8,})/g, (m, scheme, value) => (isWord(value) ? m : `${scheme} ${REDACTED}`), 'bearer|basic|token'],
   // PEM private key blocks (whole block, single- or multi-line, escaped newlines too)
   [
     /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
@@ -43,11 +43,24 @@ const CREDENTIAL_SHAPES: Shape[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => `eyJ${REDACTED}`, 'eyj'],
   // key=value and key: value assignments of secret-named keys
   [
-    /\b((?:pass(?:word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth)["']?\s*[:=]\s*["']?)([^\s"',;&]{4,})/gi,
-    (_m, head) => `${head}${REDACTED}`,
+    /\b((?:pass(?:word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|auth)["']?\s*[:=](?!\/\/)\s*["']?)([^\s"',;&]{4,})/gi,
+    // "password=x" and quoted values are always values; after "key: " a plain word is the rest
+    // of a sentence ("store.password: environment variable ... unset"), not a secret.
+    // `auth = "bearer"` names a scheme, never holds one.
+    (m, head, value) => ((!/[="']/.test(head) || /^auth\b/i.test(head)) && isWord(value) ? m : `${head}${REDACTED}`),
     'pass|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth',
   ],
 ];
+/**
+ * A word of prose or code (lower-case, camelCase, kebab-case, an --option; a trailing period or
+ * colon), not a value: messages put words after "token" or "api-key:" and a redactor must leave
+ * them be. A secret made only of such letters is not caught by shape (a loaded one still is, by
+ * registration).
+ */
+function isWord(value: string): boolean {
+  return value.length <= 24 && /^(?:--?)?[a-z]+(?:[A-Z][a-z]+)*(?:-[a-z]+)*[.:]?$/.test(value) && value.replace(/[^a-z]/gi, '').length <= 20;
+}
+
 /** Matches wherever any credential shape could: without a match, none of them can. */
 const ANY_SHAPE = new RegExp(CREDENTIAL_SHAPES.map(([, , needle]) => `(?:${needle})`).join('|'), 'i');
 

@@ -51,8 +51,8 @@ export async function runGitScan(scanner: Scanner, repo: string, revisions: stri
   return scanGit(scanner, { repo, revisions: all ? ['--all', ...revisions] : revisions.length ? revisions : ['HEAD'], tagObjects, env, progress, totalCommits });
 }
 
-export async function runDirScan(scanner: Scanner, paths: string[], cwd: string, respectGitignore: boolean, progress: ScanProgress | null): Promise<ScanResult> {
-  return scanDirs(scanner, { paths, cwd, respectGitignore, progress });
+export async function runDirScan(scanner: Scanner, paths: string[], cwd: string, respectGitignore: boolean, progress: ScanProgress | null, skipLargeBinaries = false): Promise<ScanResult> {
+  return scanDirs(scanner, { paths, cwd, respectGitignore, progress, skipLargeBinaries });
 }
 
 export async function runStdinScan(scanner: Scanner, input: Readable): Promise<ScanResult> {

@@ -28,11 +28,40 @@ describe('dist/gatehouse', () => {
 
   it('an unknown command or flag is a usage error (exit 2) that says where to look', async (t) => {
     const env = { HOME: tempDir(t) };
-    for (const args of [['frobnicate'], ['doctor', '--no-such-flag'], []]) {
+    for (const args of [['frobnicate'], []]) {
       const result = await run(BINARY, args, { env });
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
-      assert.match(result.stderr, /gatehouse --help/);
+      assert.match(result.stderr, /run 'gatehouse --help' for usage/);
     }
+    const flag = await run(BINARY, ['doctor', '--no-such-flag'], { env });
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /run 'gatehouse doctor --help' for usage/);
+  });
+
+  it("a command given too little says its own usage line and an example, and points at its own --help", async (t) => {
+    const env = { HOME: tempDir(t) };
+    const cases: Array<[string[], RegExp, RegExp]> = [
+      [['mirror'], /usage: gatehouse mirror <action> \[name\] \[upstream\]/, /example: gatehouse mirror add app https:\/\/\S+/],
+      [['token'], /usage: gatehouse token <action> \[token\]/, /example: gatehouse token mint --repo app --scope write --ttl 8h\n/],
+      [['gitconfig'], /usage: gatehouse gitconfig/, /example: gatehouse gitconfig --gate git:\/\/127\.0\.0\.1:9418/],
+    ];
+    for (const [args, usage, example] of cases) {
+      const result = await run(BINARY, args, { env });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^gatehouse: (Not enough non-option arguments|Missing required argument)/);
+      assert.match(result.stderr, usage);
+      assert.match(result.stderr, example);
+      assert.match(result.stderr, new RegExp(`hint: run 'gatehouse ${args[0]} --help' for usage`));
+    }
+  });
+
+  it('--config naming a gitleaks rules file asks whether --rules was meant', async (t) => {
+    const home = tempDir(t);
+    const rules = join(home, '.gitleaks.toml');
+    writeFileSync(rules, '[[rules]]\nid = "internal-token"\nregex = "itok_[a-z0-9]{20}"\n');
+    const result = await run(BINARY, ['scan', 'dir', home, '--config', rules], { env: { HOME: home } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`did you mean --rules ${rules.replace(/[.]/g, '\\.')}`));
   });
 
   it('config check names the file and key of a bad value (exit 2) and passes a good file (exit 0)', async (t) => {

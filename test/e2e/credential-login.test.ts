@@ -101,6 +101,29 @@ describe('gatehouse credential login, in a terminal', () => {
     assert.equal(fill.stdout, `protocol=http\nhost=git.example.com:8443\nusername=bob\npassword=${PASSWORD}-bob\n`);
   });
 
+  it('a URL is stored under its protocol, host and username, as git asks for it', async () => {
+    const sb = sandbox();
+    const session = login(sb, 'https://frank@git.example.com:8443/org/app.git');
+    await session.waitFor(/Password or token for https:\/\/frank@git\.example\.com:8443: /);
+    await session.type(`${PASSWORD}-url\r`);
+    assert.equal((await session.exited).exitCode, 0, session.screen());
+    assert.match(session.screen(), /stored frank@git\.example\.com:8443 \(https\), encrypted/);
+    const fill = await gitCredential(sb, 'fill', 'url=https://git.example.com:8443/org/app.git\n');
+    assert.equal(fill.stdout, `protocol=https\nhost=git.example.com:8443\nusername=frank\npassword=${PASSWORD}-url\n`);
+    assert.equal(fill.stderr, '', 'git did not have to ask');
+  });
+
+  it('a URL holding a password, or a path without a scheme, is refused before any prompt', async () => {
+    const sb = sandbox();
+    for (const target of [`https://frank:${PASSWORD}@git.example.com/org/app.git`, 'git.example.com/org/app.git']) {
+      const r = await run(BINARY, ['credential', 'login', target], { env: sb.env, cwd: sb.root });
+      assert.equal(r.code, 2, r.stderr);
+      assert.doesNotMatch(r.stderr, /needs a terminal/);
+      assert.equal(r.stderr.includes(PASSWORD), false);
+    }
+    assert.deepEqual(await storedCredentials(sb), []);
+  });
+
   it('Ctrl-C at the password prompt stores nothing and exits non-zero', async () => {
     const sb = sandbox();
     const session = login(sb, 'git.example.com');

@@ -337,26 +337,25 @@ source = "store"
 
     const hosts = async () => (await storedCredentials(sb)).map((r) => `${r.username}@${r.host}`).sort();
 
-    it('approve stores only through a store rule', async () => {
+    it('approve stores through a store rule or where no rule matches (the store is the last rule), never for another source', async () => {
       assert.equal((await gitCredential(sb, 'approve', `protocol=https\nhost=env.example.com\nusername=new\npassword=${ENV_TOKEN}\n`)).code, 0);
       assert.equal((await gitCredential(sb, 'approve', 'protocol=https\nhost=other.example.com\nusername=new\npassword=unmatched-pass\n')).code, 0);
       assert.equal((await gitCredential(sb, 'approve', 'protocol=https\nhost=a.store.example.com\nusername=alice\npassword=alice-pass\n')).code, 0);
-      assert.deepEqual(await hosts(), ['alice@a.store.example.com', 'old@env.example.com', 'old@norule.example.com']);
+      assert.deepEqual(await hosts(), ['alice@a.store.example.com', 'new@other.example.com', 'old@env.example.com', 'old@norule.example.com']);
     });
 
-    it('get follows the rules: env answers for its host, the store for its glob, nothing else', async () => {
+    it('get follows the rules: env answers for its host, the store for its glob and for hosts no rule covers', async () => {
       assert.equal(answerOf((await helper(sb, 'get', get('env.example.com'), { via: 'link' })).stdout).password, ENV_TOKEN);
       assert.deepEqual(answerOf((await helper(sb, 'get', get('a.store.example.com'), { via: 'link' })).stdout), { username: 'alice', password: 'alice-pass' });
-      const none = await helper(sb, 'get', get('norule.example.com'), { via: 'link' });
-      assert.deepEqual([none.code, none.stdout], [0, ''], 'no rule matches: no answer, even though the store has one');
+      assert.deepEqual(answerOf((await helper(sb, 'get', get('norule.example.com'), { via: 'link' })).stdout), { username: 'old', password: 'old-pass-norule.example.com' });
     });
 
-    it('reject erases only through a store rule', async () => {
+    it('reject erases through a store rule or where no rule matches, never for another source', async () => {
       assert.equal((await gitCredential(sb, 'reject', 'protocol=https\nhost=env.example.com\n')).code, 0);
+      assert.deepEqual(await hosts(), ['alice@a.store.example.com', 'new@other.example.com', 'old@env.example.com', 'old@norule.example.com']);
       assert.equal((await gitCredential(sb, 'reject', 'protocol=https\nhost=norule.example.com\n')).code, 0);
-      assert.deepEqual(await hosts(), ['alice@a.store.example.com', 'old@env.example.com', 'old@norule.example.com']);
       assert.equal((await gitCredential(sb, 'reject', 'protocol=https\nhost=a.store.example.com\n')).code, 0);
-      assert.deepEqual(await hosts(), ['old@env.example.com', 'old@norule.example.com']);
+      assert.deepEqual(await hosts(), ['new@other.example.com', 'old@env.example.com']);
     });
 
     it('a wrong password followed by erase leaves the right stored one alone', async () => {

@@ -89,7 +89,7 @@ describe('git:// beside smart HTTP', () => {
     // The server logs 'smart HTTP listening' after it has (or has not) started git daemon.
     const log = jsonRecords(await server.waitForStderr(/"msg":"smart HTTP listening"/));
     assert.ok(log.some((r) => String(r.msg).startsWith('git:// is off')), server.stderr());
-    assert.equal(log.some((r) => r.msg === 'git daemon started'), false, server.stderr());
+    assert.equal(log.some((r) => r.msg === 'git daemon listening'), false, server.stderr());
     assert.doesNotMatch(server.stderr(), WARNING);
     assert.deepEqual(gitDaemonsOver(mirrors), []);
     assert.equal(await refused(port), true, 'nothing listens on the git port');

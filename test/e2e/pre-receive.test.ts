@@ -182,6 +182,8 @@ describe('pre-receive gate', () => {
     const first = gate.push('-o', `gatehouse.bypass=${token}`, 'origin', 'main');
     assert.equal(first.code, 0, first.output);
     assert.match(first.output, /scan BYPASSED with one-time token/);
+    assert.match(first.output, /gatehouse: scan bypassed \(one-time token [0-9a-f-]+\); forwarded to upstream\./);
+    assert.doesNotMatch(first.output, /no secrets/, 'a bypassed push was not found clean');
     assert.equal(gate.upstream.ref('refs/heads/main'), gate.client.ref('HEAD'));
     gate.client.commit('again', { 'fixtures/token2.txt': `${FAKE.githubPat(9)}\n` });
     const second = gate.push('-o', `gatehouse.bypass=${token}`, 'origin', 'main');

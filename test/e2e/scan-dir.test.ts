@@ -46,6 +46,50 @@ describe('scan dir and scan -', () => {
     assert.deepEqual(files, ['untracked.txt']);
   });
 
+  it('skips and lists a binary over the default size limit, as gitleaks does (exit 0/1); a limit given with --max-file-size is strict', async (t) => {
+    const dir = tempDir(t);
+    const home = tempDir(t);
+    mkdirSync(join(home, 'config/gatehouse'), { recursive: true });
+    writeFileSync(join(home, 'config/gatehouse/gatehouse.toml'), '[scan]\nmax_file_size = 4096\n');
+    const withConfig = { ...env(home), XDG_CONFIG_HOME: join(home, 'config') };
+    writeFileSync(join(dir, 'clean.txt'), 'nothing here\n');
+    writeFileSync(join(dir, 'model.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.alloc(8189, 7)]));
+    const clean = await run(BINARY, ['scan', 'dir', '.'], { env: withConfig, cwd: dir });
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /skipped: model\.bin: binary file of 8192 bytes, over the 4096-byte limit \(as gitleaks skips it\); --max-file-size BYTES scans it/);
+    assert.doesNotMatch(clean.stdout, /NOT scanned/);
+
+    writeFileSync(join(dir, 'app.env'), `TOKEN=${FAKE.githubPat()}\n`);
+    const found = await run(BINARY, ['scan', 'dir', '.', '--json'], { env: withConfig, cwd: dir });
+    assert.equal(found.code, 1, found.stderr);
+    assert.match(found.stderr, /gatehouse: skipped: model\.bin: binary file of 8192 bytes/);
+
+    const strict = await run(BINARY, ['scan', 'dir', '.', '--max-file-size', '4096'], { env: withConfig, cwd: dir });
+    assert.equal(strict.code, 2, strict.stdout);
+    assert.match(strict.stdout, /not scanned: model\.bin: file is 8192 bytes, over the 4096-byte limit/);
+
+    // A large text file is never skipped: it may hold the secret.
+    writeFileSync(join(dir, 'dump.sql'), 'x'.repeat(5000));
+    const text = await run(BINARY, ['scan', 'dir', '.'], { env: withConfig, cwd: dir });
+    assert.equal(text.code, 2, text.stdout);
+    assert.match(text.stdout, /not scanned: dump\.sql: file is 5000 bytes/);
+  });
+
+  it('a folder named on the command line that .gitignore leaves out is reported, with how to include it', async (t) => {
+    const repo = new TestRepo(tempDir(t));
+    repo.commit('init', { '.gitignore': 'node_modules/\n', 'index.js': 'clean\n' });
+    repo.write('node_modules/pkg/config.js', `module.exports = { token: '${FAKE.githubPat(4)}' };\n`);
+    const home = tempDir(t);
+    const ignored = await run(BINARY, ['scan', 'dir', 'node_modules'], { env: env(home), cwd: repo.dir });
+    assert.equal(ignored.code, 2, ignored.stdout + ignored.stderr);
+    assert.match(ignored.stdout, /not scanned: node_modules: ignored by \.gitignore, so nothing in it was scanned; --no-gitignore scans it/);
+    const included = await run(BINARY, ['scan', 'dir', 'node_modules', '--no-gitignore'], { env: env(home), cwd: repo.dir });
+    // Scanned now (the built-in rules, like gitleaks', allowlist node_modules paths themselves).
+    assert.equal(included.code, 0, included.stdout + included.stderr);
+    assert.match(included.stdout, /^0 findings; scanned 1 files,/m);
+    assert.doesNotMatch(included.stdout, /not scanned/);
+  });
+
   it('reports a file over the size limit as not scanned (exit 2)', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'big.txt'), 'y'.repeat(4096));

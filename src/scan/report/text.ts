@@ -27,6 +27,7 @@ export function formatTextReport(result: ScanResult, chalk: ChalkInstance): stri
     }
     lines.push('');
   }
+  for (const n of result.skipped ?? []) lines.push(chalk.dim(`skipped: ${n.path}: ${n.reason}`));
   for (const n of result.notScanned) {
     lines.push(chalk.magenta(`not scanned: ${n.path || '(run)'}${n.commit ? ` in ${n.commit}` : ''}: ${n.reason}`));
   }

@@ -4,8 +4,8 @@
 // decoded, archives opened, printable strings of the rest); what cannot be read and files over
 // the size limit are reported as not scanned; symlinks are not followed.
 import { execFile } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { emptyStats, type ScanProgress, type ScanResult } from '../result.ts';
 import type { Scanner } from '../scanner.ts';
@@ -16,6 +16,11 @@ export interface DirSourceOptions {
   cwd: string;
   /** false: scan every file, ignored or not (.git directories are still skipped). */
   respectGitignore: boolean;
+  /**
+   * Binaries over the size limit are skipped and listed, as gitleaks skips them, instead of
+   * counting as not scanned: for the default limit, not one the user asked for.
+   */
+  skipLargeBinaries?: boolean;
   progress?: ScanProgress | null;
 }
 
@@ -31,13 +36,17 @@ export async function scanDirs(scanner: Scanner, options: DirSourceOptions): Pro
     if (stat.isFile()) files = [root];
     else if (options.respectGitignore) files = (await gitListFiles(root)) ?? walk(root, true);
     else files = walk(root, false);
+    // A folder the user named that .gitignore leaves out would otherwise scan nothing, silently.
+    if (!files.length && options.respectGitignore && !stat.isFile() && (await gitIgnores(root))) {
+      result.notScanned.push({ path: displayPath(options.cwd, root), commit: '', reason: 'ignored by .gitignore, so nothing in it was scanned; --no-gitignore scans it' });
+    }
     for (const file of files) {
       if (Date.now() > deadline) {
         result.notScanned.push({ path: file, commit: '', reason: `time limit of ${scanner.limits.maxRunMs} ms reached; this and later files were not scanned` });
         stats.durationMs = Date.now() - started;
         return result;
       }
-      scanFile(scanner, file, displayPath(options.cwd, file), result);
+      scanFile(scanner, file, displayPath(options.cwd, file), result, options.skipLargeBinaries ?? false);
       options.progress?.update({ commits: stats.files, bytes: stats.bytes, total: null });
     }
   }
@@ -51,7 +60,7 @@ function displayPath(cwd: string, file: string): string {
   return rel.startsWith('..') ? file : rel.split(sep).join('/');
 }
 
-function scanFile(scanner: Scanner, file: string, shown: string, result: ScanResult): void {
+function scanFile(scanner: Scanner, file: string, shown: string, result: ScanResult, skipLargeBinaries: boolean): void {
   let stat: Stats;
   try {
     stat = lstatSync(file);
@@ -63,6 +72,11 @@ function scanFile(scanner: Scanner, file: string, shown: string, result: ScanRes
   const pathFindings = scanner.scanPath({ file: shown, commit: '' });
   result.findings.push(...pathFindings);
   if (stat.size > scanner.limits.maxFileBytes) {
+    if (skipLargeBinaries && looksBinary(file)) {
+      result.stats.binarySkipped++;
+      (result.skipped ??= []).push({ path: shown, commit: '', reason: `binary file of ${stat.size} bytes, over the ${scanner.limits.maxFileBytes}-byte limit (as gitleaks skips it); --max-file-size BYTES scans it` });
+      return;
+    }
     result.notScanned.push({ path: shown, commit: '', reason: `file is ${stat.size} bytes, over the ${scanner.limits.maxFileBytes}-byte limit` });
     return;
   }
@@ -77,6 +91,28 @@ function scanFile(scanner: Scanner, file: string, shown: string, result: ScanRes
   const scanned = scanner.scanBlob(data, { file: shown, commit: '' }, { ...DEFAULT_BLOB_VIEW_LIMITS, maxViewBytes: scanner.limits.maxFileBytes });
   result.findings.push(...scanned.findings);
   for (const u of scanned.unreadable) result.notScanned.push({ path: u.member ? `${shown}!/${u.member}` : shown, commit: '', reason: u.reason });
+}
+
+/** git's own test: a NUL in the first 8000 bytes. */
+function looksBinary(file: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(8000);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).includes(0);
+  } catch {
+    return false; // unreadable: reported as not scanned by the caller's path
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Whether git (inside a work tree) ignores this path. */
+function gitIgnores(path: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    execFile('git', ['check-ignore', '-q', '--', path], { cwd: dirname(path) }, (error) => resolvePromise(!error));
+  });
 }
 
 function gitListFiles(dir: string): Promise<string[] | null> {
