@@ -1,7 +1,7 @@
 // What every command gets: its streams and environment, the global flags, and lazy access to
 // config and the store, so a command that needs neither never pays for them.
 import type { ChalkInstance } from 'chalk';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import type { LoadedConfig, LoadOptions } from '../config/source.ts';
 import { configEnv } from '../config/source.ts';
 import { batchingSink, createLogger, fileSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
@@ -32,11 +32,16 @@ export interface CommandContext {
   serverLogger(): Logger;
 }
 
-export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext {
+/** The options config loading takes from the process and the global flags. */
+export function configOptions(io: ProcessIO, flags: GlobalFlags): LoadOptions {
+  return { env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir };
+}
+
+/** loadConfig: loads the config for configOptions(io, flags) (config/load-fast.ts prepareConfigLoader). */
+export function createContext(io: ProcessIO, flags: GlobalFlags, loadConfig: () => LoadedConfig): CommandContext {
   let loaded: LoadedConfig | undefined;
   let logger: Logger | undefined;
-  const config = () =>
-    (loaded ??= loadConfig({ env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir }));
+  const config = () => (loaded ??= loadConfig());
   return {
     io,
     flags,

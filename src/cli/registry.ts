@@ -6,20 +6,53 @@ import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { gatehouseVersion } from '../version.ts';
 import type { CommandSpec } from './command.ts';
-import { createContext, type GlobalFlags } from './context.ts';
-import { configCommand } from './config.ts';
-import { doctorCommand } from './doctor.ts';
-import { scanCommand } from './scan.ts';
-import { installHooksCommand, mirrorCommand } from './mirror.ts';
-import { daemonCommand } from './daemon.ts';
-import { demoCommand } from './demo.ts';
-import { credentialCommand } from './credential.ts';
-import { tokenCommand } from './token.ts';
-import { serveCommand } from './serve.ts';
-import { gitconfigCommand } from './gitconfig.ts';
-import { shimCommand } from './shim.ts';
+import type { GlobalFlags } from './context.ts';
 
-const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, shimCommand, gitconfigCommand, credentialCommand, tokenCommand, configCommand, doctorCommand] as CommandSpec<never>[];
+/**
+ * Every command, by the name that selects it, loaded only when it runs: a command's module
+ * pulls in its domain code (the scanner, the store, the shim), and `gatehouse config show`
+ * should not pay to load the scanner. Each spec's command string starts with its name.
+ */
+export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => Promise<CommandSpec<never>>]> = [
+  ['demo', async () => (await import('./demo.ts')).demoCommand as CommandSpec<never>],
+  ['scan', async () => (await import('./scan.ts')).scanCommand as CommandSpec<never>],
+  ['mirror', async () => (await import('./mirror.ts')).mirrorCommand as CommandSpec<never>],
+  ['install-hooks', async () => (await import('./mirror.ts')).installHooksCommand as CommandSpec<never>],
+  ['daemon', async () => (await import('./daemon.ts')).daemonCommand as CommandSpec<never>],
+  ['serve', async () => (await import('./serve.ts')).serveCommand as CommandSpec<never>],
+  ['shim', async () => (await import('./shim.ts')).shimCommand as CommandSpec<never>],
+  ['gitconfig', async () => (await import('./gitconfig.ts')).gitconfigCommand as CommandSpec<never>],
+  ['credential', async () => (await import('./credential.ts')).credentialCommand as CommandSpec<never>],
+  ['token', async () => (await import('./token.ts')).tokenCommand as CommandSpec<never>],
+  ['config', async () => (await import('./config.ts')).configCommand as CommandSpec<never>],
+  ['doctor', async () => (await import('./doctor.ts')).doctorCommand as CommandSpec<never>],
+];
+
+/** Every command's spec, in the order `gatehouse --help` lists them. */
+export async function loadAllCommands(): Promise<CommandSpec<never>[]> {
+  return Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
+}
+
+/** Global options that take a value: the word after them is that value, not the command. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config', '--state-dir', '--log-level']);
+
+/** The command the arguments name, found as yargs will find it: the first word that is not an option or an option's value. */
+export function commandNameIn(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** The specs yargs needs for these arguments: the named command's alone, or all (top-level help, a typo to suggest a command for). */
+async function commandsFor(args: readonly string[]): Promise<CommandSpec<never>[]> {
+  const name = commandNameIn(args);
+  const entry = COMMAND_LOADERS.find(([n]) => n === name);
+  return entry ? [await entry[1]()] : loadAllCommands();
+}
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.
@@ -55,24 +88,39 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
       throw error ?? new GatehouseError(message, { hint: "run 'gatehouse --help' for usage" });
     });
 
-  for (const spec of COMMANDS) {
+  for (const spec of await commandsFor(args)) {
     parser.command({
       command: spec.command,
       describe: spec.describe,
       builder: (y: Argv) => (spec.builder ? spec.builder(y) : y),
       handler: async (argv: Record<string, unknown>) => {
-        const ctx = createContext(io, globalFlags(argv));
+        // Loaded here, not with the registry: `--help` needs neither the context nor the config.
+        const [{ createContext, configOptions }, { prepareConfigLoader }] = await Promise.all([import('./context.ts'), import('../config/load-fast.ts')]);
+        const flags = globalFlags(argv);
+        const ctx = createContext(io, flags, await prepareConfigLoader(configOptions(io, flags)));
         exitCode = await spec.run(ctx, argv as never);
       },
     });
   }
 
+  skipHelpPrerender(parser);
   try {
     await parser.parseAsync();
   } catch (error) {
     exitCode = reportError(error, io);
   }
   return exitCode;
+}
+
+/**
+ * yargs renders the command's whole help text each time a command runs, in case the handler
+ * asks to show it later; that costs a quarter of a command's start. Nothing here shows help
+ * after a handler started (errors are reported by reportError), so the pre-render is skipped.
+ */
+function skipHelpPrerender(parser: Argv): void {
+  const internal = (parser as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
 }
 
 function globalFlags(argv: Record<string, unknown>): GlobalFlags {

@@ -13,8 +13,6 @@ import { formatJunitReport } from '../scan/report/junit.ts';
 import { formatSarifReport } from '../scan/report/sarif.ts';
 import { formatTextReport } from '../scan/report/text.ts';
 import type { ScanResult } from '../scan/result.ts';
-import { applyUserFilters, buildScanner, resolveRuleConfig, runDirScan, runGitScan, runStdinScan, scanExitCode, sortFindings } from '../scan/run.ts';
-import { openConfiguredStore } from '../store/open-configured.ts';
 import type { Store } from '../store/factory.ts';
 import { gatehouseVersion } from '../version.ts';
 import { defineCommand } from './command.ts';
@@ -75,6 +73,9 @@ export const scanCommand = defineCommand<ScanArgs>({
       .example('cat config.env | $0 scan -', 'standard input')
       .epilogue('Exit codes: 0 clean, 1 (or --exit-code) secrets found, 2 usage error, runtime error, or something not scanned.'),
   async run(ctx, args) {
+    // The scanner (its rules compile when loaded) and the store load here, not with `scan --help`.
+    const { applyUserFilters, buildScanner, resolveRuleConfig, runDirScan, runGitScan, runStdinScan, scanExitCode, sortFindings } = await import('../scan/run.ts');
+    const { openConfiguredStore } = await import('../store/open-configured.ts');
     const loaded = ctx.config();
     const settings = loaded.config.scan;
     const targetRoot = await targetRootFor(ctx, args);
