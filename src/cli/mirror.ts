@@ -27,7 +27,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
   describe: 'manage the bare mirrors the gate serves (add, list, remove, sync)',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['add', 'list', 'remove', 'sync'] as const })
+      .positional('action', { choices: ['add', 'list', 'remove', 'sync'] as const, describe: 'add NAME UPSTREAM, list, remove NAME, or sync NAME (or --all)' })
       .positional('name', { type: 'string', describe: 'mirror name, e.g. app or org/app (clients use git://gate/NAME)' })
       .positional('upstream', { type: 'string', describe: 'add: the real repository URL (no password in it)' })
       .option('ssh-key', { type: 'string', describe: 'add: private key (0600) for an SSH upstream' })
@@ -37,9 +37,10 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
       .option('protect-ref', { type: 'string', array: true, describe: 'add: refs that may not be deleted or force-pushed' })
       .option('max-pack-bytes', { type: 'number', describe: 'add: largest push accepted (default gate.max_pack_bytes)' })
       .option('all', { type: 'boolean', default: false, describe: 'sync: every mirror' })
-      .example('$0 mirror add app https://git.example.com/org/app.git --credential github', '')
-      .example('$0 mirror add app ssh://git@host/org/app.git --ssh-key ~/.ssh/gate --known-hosts ~/.ssh/gate_known_hosts', '')
-      .example('$0 mirror list --json', ''),
+      .example('$0 mirror add app https://git.example.com/org/app.git \\\n--credential github', 'an HTTPS upstream, its credential from the rule named github')
+      .example('$0 mirror add app ssh://git@host/org/app.git \\\n--ssh-key ~/.ssh/gate --known-hosts ~/.ssh/gate_known_hosts', 'an SSH upstream with its own key and pinned host key')
+      .example('$0 mirror list --json', 'every mirror with its upstream and last refresh')
+      .example('$0 mirror sync --all', 'fetch every mirror from its upstream now'),
   async run(ctx, args) {
     const loaded = ctx.config();
     // Fetches run gatehouse's credential helper, which must read this config (its rules), not the defaults.
@@ -120,7 +121,11 @@ function describeStatus(ctx: CommandContext, status: MirrorStatus): string {
 export const installHooksCommand = defineCommand<{ repos: string[]; force: boolean }>({
   command: 'install-hooks <repos..>',
   describe: "install the pre-receive gate into existing bare repositories (idempotent; --force replaces a foreign hook)",
-  builder: (y: Argv) => y.positional('repos', { type: 'string', array: true }).option('force', { type: 'boolean', default: false, describe: 'replace a hook that is not gatehouse’s (kept as pre-receive.before-gatehouse)' }),
+  builder: (y: Argv) =>
+    y
+      .positional('repos', { type: 'string', array: true, describe: 'bare repositories (the .git directories) to gate' })
+      .option('force', { type: 'boolean', default: false, describe: 'replace a hook that is not gatehouse’s (kept as pre-receive.before-gatehouse)' })
+      .example('$0 install-hooks /srv/git/app.git /srv/git/lib.git', 'gate pushes to repositories served by another git server'),
   async run(ctx, args) {
     const binary = selfExecutable();
     for (const repo of args.repos) {

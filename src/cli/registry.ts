@@ -92,7 +92,11 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
     parser.command({
       command: spec.command,
       describe: spec.describe,
-      builder: (y: Argv) => (spec.builder ? spec.builder(y) : y),
+      builder: (y: Argv) => {
+        // --version belongs to gatehouse, not to each command; -V after a command is an unknown option.
+        const command = examplesOnTheirOwnLines(y.version(false));
+        return spec.builder ? spec.builder(command) : command;
+      },
       handler: async (argv: Record<string, unknown>) => {
         // Loaded here, not with the registry: `--help` needs neither the context nor the config.
         const [{ createContext, configOptions }, { prepareConfigLoader }] = await Promise.all([import('./context.ts'), import('../config/load-fast.ts')]);
@@ -121,6 +125,22 @@ function skipHelpPrerender(parser: Argv): void {
   const internal = (parser as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
   const usage = internal?.getUsageInstance();
   if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * yargs sets an example beside its description in a column half the width of the help, and
+ * wraps a longer command inside itself: pasted, it runs half a command. Here each example is a
+ * comment line (its description) over the command on a line of its own; a command longer than
+ * a terminal line is written with explicit ` \` continuations, which paste as they are.
+ */
+function examplesOnTheirOwnLines(y: Argv): Argv {
+  const example = y.example.bind(y) as (command: string, description: string) => Argv;
+  return Object.assign(y, {
+    example: (command: string, description?: string) => {
+      if (description) example(`# ${description}`, '');
+      return example(command, '');
+    },
+  });
 }
 
 function globalFlags(argv: Record<string, unknown>): GlobalFlags {

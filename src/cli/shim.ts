@@ -22,13 +22,13 @@ export const shimCommand = defineCommand<ShimArgs>({
   describe: 'the credential-injecting HTTP proxy: run it, check its routes, or print preset routes',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['run', 'check', 'routes'] as const, default: 'run' as const })
+      .positional('action', { choices: ['run', 'check', 'routes'] as const, default: 'run' as const, describe: 'run the proxy, check its routes, or print preset routes' })
       .option('preset', { choices: Object.keys(PRESETS), describe: 'routes: print ready [[shim.route]] entries' })
       .option('listen', { type: 'string', describe: 'run: address (default shim.listen)' })
       .option('port', { type: 'number', describe: 'run: port (default shim.port, 9420)' })
       .option('socket', { type: 'string', describe: 'run: listen on this unix socket (0600) instead' })
       .option('trust-loopback', { type: 'boolean', describe: 'run: serve loopback clients without shim tokens' })
-      .example('$0 shim routes --preset github >> ~/.config/gatehouse/gatehouse.toml', '')
+      .example('mkdir -p ~/.config/gatehouse && \\\n$0 shim routes --preset github >> ~/.config/gatehouse/gatehouse.toml', 'add the GitHub routes to your config')
       .example('$0 shim check', 'every route and whether its credential resolves (secrets not shown)')
       .example('$0 token mint --shim --routes /github/ --methods GET POST --ttl 8h', 'a client token'),
   async run(ctx, args) {

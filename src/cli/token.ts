@@ -25,7 +25,7 @@ export const tokenCommand = defineCommand<TokenArgs>({
   describe: 'mint, verify or revoke gate-signed tokens (smart HTTP access, shim clients, one-time bypass)',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['mint', 'revoke', 'verify'] as const })
+      .positional('action', { choices: ['mint', 'revoke', 'verify'] as const, describe: 'mint a token, or revoke or verify one' })
       .positional('token', { type: 'string', describe: 'revoke/verify: the token (or - to read it from stdin)' })
       .option('repo', { type: 'string', describe: 'mint: mirror name or glob the token is for' })
       .option('scope', { choices: ['read', 'write'] as const, default: 'read' as const, describe: 'mint: read (clone, fetch) or write (also push)' })
@@ -35,8 +35,8 @@ export const tokenCommand = defineCommand<TokenArgs>({
       .option('methods', { type: 'string', array: true, describe: 'mint --shim: HTTP methods allowed (default GET)' })
       .option('bypass', { type: 'boolean', default: false, describe: 'mint a one-time scan bypass for --repo (git push -o gatehouse.bypass=TOKEN)' })
       .option('reason', { type: 'string', describe: 'mint --bypass: why (recorded in the audit log)' })
-      .example('$0 token mint --repo app --scope write --ttl 8h', 'for git over smart HTTP: http://gatehouse:TOKEN@gate/git/app')
-      .example('$0 token mint --bypass --repo app --reason "test fixture, reviewed by X"', 'one push skips the scan, audited'),
+      .example('$0 token mint --repo app --scope write --ttl 8h', 'clone, fetch and push app over smart HTTP for 8 hours')
+      .example('$0 token mint --bypass --repo app --reason "fake key in a test fixture"', 'one push skips the scan, audited'),
   async run(ctx, args) {
     const loaded = ctx.config();
     if (args.action === 'mint') {
