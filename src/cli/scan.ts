@@ -106,7 +106,7 @@ export const scanCommand = defineCommand<ScanArgs>({
       });
       const redactPercent = args.redact === false ? 0 : args.redact === true ? 100 : Math.min(100, Math.max(0, Number(args.redact)));
       result = { ...result, findings: redactFindings(sortFindings(result.findings), redactPercent) };
-      writeReport(ctx, args, result, scanner.detector.rules);
+      writeReport(ctx, args, result, scanner.detector.rules, args.source === 'git' ? targetRoot! : ctx.io.cwd);
       return scanExitCode(result, { findingsExitCode: args['exit-code'], allowUnscanned: args['allow-unscanned'] });
     } finally {
       await store?.close();
@@ -137,7 +137,8 @@ async function countCommits(repo: string, targets: string[], all: boolean, env: 
   }
 }
 
-function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, rules: Parameters<typeof formatSarifReport>[1]): void {
+/** srcRoot: what the findings' paths are relative to (SARIF's %SRCROOT%). */
+function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, rules: Parameters<typeof formatSarifReport>[1], srcRoot: string): void {
   const format = args.format ?? (ctx.flags.json ? 'json' : 'text');
   let text: string;
   switch (format) {
@@ -145,7 +146,7 @@ function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, ru
       text = formatJsonReport(result.findings);
       break;
     case 'sarif':
-      text = formatSarifReport(result.findings, rules, gatehouseVersion());
+      text = formatSarifReport(result.findings, rules, gatehouseVersion(), srcRoot);
       break;
     case 'junit':
       text = formatJunitReport(result);
