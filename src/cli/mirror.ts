@@ -1,9 +1,10 @@
 // gatehouse mirror add | list | remove | sync, and gatehouse install-hooks
 import type { Argv } from 'yargs';
-import { GatehouseError } from '../errors.ts';
+import { errorMessage, GatehouseError } from '../errors.ts';
+import { redactText } from '../log/redact.ts';
 import { installPreReceive } from '../gate/hooks.ts';
 import { addMirror, findMirror, listMirrors, removeMirror } from '../gate/mirrors.ts';
-import { readStatus, refreshMirror, type MirrorStatus } from '../gate/refresh.ts';
+import { readStatus, recordAddedMirror, refreshMirror, type MirrorStatus } from '../gate/refresh.ts';
 import { selfExecutable } from '../self.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
@@ -48,6 +49,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
     switch (args.action) {
       case 'add': {
         if (!args.name || !args.upstream) throw new GatehouseError('mirror add needs NAME and UPSTREAM_URL', { hint: 'gatehouse mirror add app https://host/org/app.git' });
+        const fetchStarted = Date.now();
         const mirror = await addMirror(
           loaded.stateDir,
           {
@@ -65,6 +67,7 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
           selfExecutable(),
           env,
         );
+        await recordAddFetch(ctx, mirror.name, fetchStarted);
         if (ctx.flags.json) writeJson(ctx, { name: mirror.name, path: mirror.gitDir, upstream: mirror.upstream });
         else ctx.io.stdout.write(`added mirror ${ctx.out.bold(mirror.name)} at ${mirror.gitDir}\n  fetched all refs from ${mirror.upstream}; pre-receive gate installed\n`);
         return 0;
@@ -112,6 +115,20 @@ export const mirrorCommand = defineCommand<MirrorArgs>({
     }
   },
 });
+
+/** The mirror exists and is fetched whatever happens here: a store that fails only costs `mirror list` the news. */
+async function recordAddFetch(ctx: CommandContext, name: string, startedAt: number): Promise<void> {
+  try {
+    const store = await openConfiguredStore(ctx.config(), ctx.io.env);
+    try {
+      await recordAddedMirror(store, name, startedAt);
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    ctx.io.stderr.write(`gatehouse: warning: the fetch was not recorded in the store (${redactText(errorMessage(error))}); mirror list will say "never refreshed" until the next one\n`);
+  }
+}
 
 function describeStatus(ctx: CommandContext, status: MirrorStatus): string {
   const fetched = status.lastFetchAt ? `refreshed ${Math.round((Date.now() - status.lastFetchAt) / 1000)} s ago` : 'never refreshed through the gate';
