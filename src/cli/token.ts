@@ -1,8 +1,9 @@
 // gatehouse token mint | revoke | verify
 import type { Argv } from 'yargs';
 import { GatehouseError } from '../errors.ts';
-import { loadSigningKey, mintToken, parseDuration, verifyToken, type TokenKind } from '../credential/tokens.ts';
-import { revokeToken, verifyGateToken } from '../gate/token-checks.ts';
+import { loadSigningKey, mintToken, parseDuration, verifyToken, type TokenClaims, type TokenKind } from '../credential/tokens.ts';
+import { listMirrors } from '../gate/mirrors.ts';
+import { repoMatches, revokeToken, verifyGateToken } from '../gate/token-checks.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson } from './context.ts';
@@ -47,7 +48,15 @@ export const tokenCommand = defineCommand<TokenArgs>({
       if (kind !== 'shim' && !args.repo) throw new GatehouseError('--repo is needed', { hint: 'the mirror name the token opens, e.g. --repo app (globs like org/* work)' });
       if (kind === 'bypass' && !args.reason) throw new GatehouseError('--reason is needed for a bypass: it goes into the audit log');
       if (kind === 'shim' && !args.routes?.length) throw new GatehouseError('--routes is needed for a shim token', { hint: '--routes /github/ /npm/' });
+      if (kind !== 'shim') await refuseUnknownMirror(loaded.stateDir, args.repo!, ctx.childEnv());
       const ttl = parseDuration(args.ttl ?? (kind === 'bypass' ? '15m' : '1h'));
+      const maxTtl = parseDuration(loaded.config.gate.max_token_ttl);
+      if (ttl > maxTtl) {
+        throw new GatehouseError(`--ttl ${args.ttl} is longer than gate.max_token_ttl (${loaded.config.gate.max_token_ttl})`, {
+          exitCode: 1,
+          hint: 'mint a shorter-lived token, or raise gate.max_token_ttl in gatehouse.toml',
+        });
+      }
       const { token, claims } = await mintToken(
         loadSigningKey(loaded.stateDir),
         {
@@ -86,6 +95,15 @@ export const tokenCommand = defineCommand<TokenArgs>({
     }
   },
 });
+
+/** A token for a mirror that does not exist (a typo, a glob matching none) would open nothing, or a mirror added later. */
+async function refuseUnknownMirror(stateDir: string, repo: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const names = (await listMirrors(stateDir, env)).map((m) => m.name);
+  if (names.some((name) => repoMatches({ repo } as TokenClaims, name))) return;
+  throw new GatehouseError(`no mirror ${/[*?[]/.test(repo) ? 'matches' : 'named'} ${repo}`, {
+    hint: names.length ? `mirrors: ${names.join(', ')} (gatehouse mirror list)` : 'add one first: gatehouse mirror add NAME UPSTREAM_URL',
+  });
+}
 
 async function readStdin(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];

@@ -84,9 +84,9 @@ const CACHE_FILE = 'config-cache.json';
 /**
  * Bump whenever schema.ts changes what a file means (a default, a refinement): the version alone
  * stays the same across builds, and a cached config would keep the old meaning. 2: credential
- * rules default to protocol "https" (was "*").
+ * rules default to protocol "https" (was "*"). 3: gate.max_token_ttl.
  */
-export const CONFIG_SCHEMA_REVISION = 2;
+export const CONFIG_SCHEMA_REVISION = 3;
 
 /**
  * The validated config of a file's exact text, kept in the state dir: git runs the credential
