@@ -12,6 +12,7 @@ import { selfExecutable } from '../self.ts';
 import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
+import { urlHost, writeBanner, type BannerLine } from './banner.ts';
 import { GIT_PROTOCOL_HELP } from './daemon.ts';
 
 export const serveCommand = defineCommand<{ listen?: string; port?: number; 'http-port'?: number; 'git-protocol'?: boolean; 'git-push'?: boolean }>({
@@ -94,6 +95,15 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
       ? await startShim({ loaded, env: ctx.io.env, cwd: ctx.io.cwd, configPath: ctx.flags.config, stateDir: ctx.flags.stateDir, logger })
       : null;
     if (shim) process.on('SIGHUP', () => void shim.reload());
+    const host = urlHost(listen);
+    const banner: BannerLine[] = [];
+    if (httpPort > 0) {
+      banner.push({ label: 'smart HTTP', value: `http://${host}:${httpPort}/git/<name>`, note: 'a token from gatehouse token mint --repo NAME' });
+      banner.push({ label: 'health', value: `http://${host}:${httpPort}/healthz` });
+    }
+    if (daemon) banner.push({ label: 'git://', value: `git://${host}:${args.port ?? gate.port}/<name>`, note: `no authentication; ${gitPush ? 'pushes ON' : 'read-only'}` });
+    if (shim) for (const route of loaded.config.shim.route) banner.push({ label: 'shim', value: `${shim.address}${route.prefix}`, note: `-> ${route.upstream}` });
+    writeBanner(ctx.io, ctx.out, 'gatehouse serve', banner, loaded, shim !== null);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);

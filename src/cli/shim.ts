@@ -7,6 +7,7 @@ import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson } from './context.ts';
+import { writeBanner } from './banner.ts';
 
 interface ShimArgs {
   action: 'run' | 'check' | 'routes';
@@ -73,6 +74,20 @@ export const shimCommand = defineCommand<ShimArgs>({
       trustLoopback: args['trust-loopback'],
     });
     ctx.io.stderr.write(`gatehouse shim listening on ${running.address}\n`);
+    // On a unix socket a client still speaks HTTP: curl --unix-socket PATH http://localhost/PREFIX.
+    const socket = running.address.startsWith('unix:') ? running.address.slice('unix:'.length) : null;
+    const base = socket ? 'http://localhost' : running.address;
+    writeBanner(
+      ctx.io,
+      ctx.out,
+      'gatehouse shim',
+      [
+        ...(socket ? [{ label: 'socket', value: socket, note: `curl --unix-socket ${socket} ${base}/...` }] : []),
+        ...loaded.config.shim.route.map((route) => ({ label: 'route', value: `${base}${route.prefix}`, note: `-> ${route.upstream}` })),
+      ],
+      loaded,
+      true,
+    );
     process.on('SIGHUP', () => void running.reload());
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
