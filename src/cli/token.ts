@@ -48,7 +48,9 @@ export const tokenCommand = defineCommand<TokenArgs>({
       if (kind !== 'shim' && !args.repo) throw new GatehouseError('--repo is needed', { hint: 'the mirror name the token opens, e.g. --repo app (globs like org/* work)' });
       if (kind === 'bypass' && !args.reason) throw new GatehouseError('--reason is needed for a bypass: it goes into the audit log');
       if (kind === 'shim' && !args.routes?.length) throw new GatehouseError('--routes is needed for a shim token', { hint: '--routes /github/ /npm/' });
-      if (kind !== 'shim') await refuseUnknownMirror(loaded.stateDir, args.repo!, ctx.childEnv());
+      // Smart HTTP serves the mirrors in the state dir only; a bypass may be for a repository
+      // gated by install-hooks, which no list holds.
+      if (kind === 'git') await refuseUnknownMirror(loaded.stateDir, args.repo!, ctx.childEnv());
       const ttl = parseDuration(args.ttl ?? (kind === 'bypass' ? '15m' : '1h'));
       const maxTtl = parseDuration(loaded.config.gate.max_token_ttl);
       if (ttl > maxTtl) {
