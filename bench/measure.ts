@@ -48,13 +48,13 @@ export function printTable(title: string, timings: Timing[], baseline: string, t
   if (!base) throw new Error(`no baseline ${baseline}`);
   let allMet = true;
   process.stdout.write(`\n${title}\n`);
-  process.stdout.write(`${'subject'.padEnd(44)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${'ratio'.padStart(7)}  target\n`);
+  process.stdout.write(`${'subject'.padEnd(52)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${'ratio'.padStart(7)}  target\n`);
   for (const t of timings) {
     const ratio = t.medianMs / base.medianMs;
     const target = targets[t.name];
     const verdict = target === undefined ? '' : ratio <= target ? `<= ${target}x  met` : `<= ${target}x  MISSED`;
     if (target !== undefined && ratio > target) allMet = false;
-    process.stdout.write(`${t.name.padEnd(44)} ${t.medianMs.toFixed(1).padStart(7)}ms ${t.p90Ms.toFixed(1).padStart(7)}ms ${ratio.toFixed(2).padStart(6)}x  ${verdict}\n`);
+    process.stdout.write(`${t.name.padEnd(52)} ${t.medianMs.toFixed(1).padStart(7)}ms ${t.p90Ms.toFixed(1).padStart(7)}ms ${ratio.toFixed(2).padStart(6)}x  ${verdict}\n`);
   }
   return allMet;
 }

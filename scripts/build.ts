@@ -35,7 +35,7 @@ export async function bundle(entry: string, outfile: string, external: string[] 
       'import.meta.url': '__gatehouse_import_meta_url',
       GATEHOUSE_VERSION: JSON.stringify(pkg.version),
     },
-    alias: { 'supports-color': join(root, 'scripts/stubs/supports-color.cjs') },
+    alias: { 'string-width': join(root, 'scripts/stubs/string-width.cjs') },
     // import() of a built-in becomes require(): compiled chunks have no ES module loader.
     supported: { 'dynamic-import': false },
     // bun:sqlite is referenced by optional code paths of keyv adapters that never run under Node.

@@ -30,7 +30,8 @@ function loadRole(role: Role): Promise<RoleModule> {
 
 function loadChunk(name: string): unknown {
   const role = name;
-  const code = getAsset(`${role}.cjs`, 'utf8');
+  // Buffer's UTF-8 decoder is several times faster than the TextDecoder getAsset(name, 'utf8') uses.
+  const code = Buffer.from(getAsset(`${role}.cjs`)).toString('utf8');
   let cachedData: Buffer | undefined;
   try {
     cachedData = Buffer.from(getAsset(`${role}.cache`));

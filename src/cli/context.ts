@@ -1,9 +1,9 @@
 // What every command gets: its streams and environment, the global flags, and lazy access to
 // config and the store, so a command that needs neither never pays for them.
-import { basename } from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import { basename } from 'node:path';
 import { GatehouseError } from '../errors.ts';
-import { loadConfig, type LoadedConfig } from '../config/load.ts';
+import type { LoadedConfig, LoadOptions } from '../config/source.ts';
 import { configEnv } from '../config/source.ts';
 import { batchingSink, createLogger, fileSink, guardedSink, type Logger, type LogLevel } from '../log/logger.ts';
 import type { ProcessIO } from '../process-io.ts';
@@ -35,9 +35,9 @@ export interface CommandContext {
 }
 
 /** gatehouse's config; a gitleaks rules file given as --config gets a pointer to --rules. */
-function loadOwnConfig(io: ProcessIO, flags: GlobalFlags): LoadedConfig {
+function withRulesHint(loadConfig: () => LoadedConfig, flags: GlobalFlags): LoadedConfig {
   try {
-    return loadConfig({ env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir });
+    return loadConfig();
   } catch (error) {
     if (error instanceof GatehouseError && flags.config && /gitleaks/i.test(basename(flags.config))) {
       throw new GatehouseError(error.message, {
@@ -48,10 +48,16 @@ function loadOwnConfig(io: ProcessIO, flags: GlobalFlags): LoadedConfig {
   }
 }
 
-export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext {
+/** The options config loading takes from the process and the global flags. */
+export function configOptions(io: ProcessIO, flags: GlobalFlags): LoadOptions {
+  return { env: io.env, cwd: io.cwd, configPath: flags.config, stateDir: flags.stateDir };
+}
+
+/** loadConfig: loads the config for configOptions(io, flags) (config/load-fast.ts prepareConfigLoader). */
+export function createContext(io: ProcessIO, flags: GlobalFlags, loadConfig: () => LoadedConfig): CommandContext {
   let loaded: LoadedConfig | undefined;
   let logger: Logger | undefined;
-  const config = () => (loaded ??= loadOwnConfig(io, flags));
+  const config = () => (loaded ??= withRulesHint(loadConfig, flags));
   return {
     io,
     flags,
@@ -59,7 +65,6 @@ export function createContext(io: ProcessIO, flags: GlobalFlags): CommandContext
     err: makeChalk(io.stderr, io.env, flags.color),
     config,
     childEnv: () => configEnv(config(), io.env),
-    // A log that cannot be written (a full disk) never stops a command or a server: see guardedSink.
     logger: () => {
       if (!logger) {
         const { log } = config().config;

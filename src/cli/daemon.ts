@@ -16,6 +16,8 @@ export const daemonCommand = defineCommand<{ listen?: string; port?: number }>({
     y
       .option('listen', { type: 'string', describe: 'address to listen on (default gate.listen, 127.0.0.1)' })
       .option('port', { type: 'number', describe: 'port (default gate.port, 9418)' })
+      .example('$0 daemon', 'git://127.0.0.1:9418/<name> for agents on this machine')
+      .example('$0 daemon --listen 10.0.0.5 --port 9418', 'for a trusted network')
       .epilogue(GIT_PROTOCOL_HELP),
   async run(ctx, args) {
     const loaded = ctx.config();

@@ -1,4 +1,5 @@
 // gatehouse doctor
+import type { Argv } from 'yargs';
 import { runDoctor, type CheckResult } from '../doctor/checks.ts';
 import { defineCommand } from './command.ts';
 import { writeJson, type CommandContext } from './context.ts';
@@ -7,6 +8,7 @@ import { currentBinary } from '../self.ts';
 export const doctorCommand = defineCommand({
   command: 'doctor',
   describe: 'check git, config, state dir permissions, the store and the role names on PATH',
+  builder: (y: Argv) => y.example('$0 doctor', 'each check with a fix for what fails; exit 1 if any fails').example('$0 doctor --json', 'the same, for a script'),
   async run(ctx) {
     const results = await runDoctor({
       env: ctx.io.env,

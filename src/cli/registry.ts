@@ -6,21 +6,54 @@ import { redactText } from '../log/redact.ts';
 import type { ProcessIO } from '../process-io.ts';
 import { gatehouseVersion } from '../version.ts';
 import type { CommandSpec } from './command.ts';
-import { createContext, type GlobalFlags } from './context.ts';
-import { configCommand } from './config.ts';
-import { doctorCommand } from './doctor.ts';
-import { scanCommand } from './scan.ts';
-import { installHooksCommand, mirrorCommand } from './mirror.ts';
-import { daemonCommand } from './daemon.ts';
-import { demoCommand } from './demo.ts';
-import { credentialCommand } from './credential.ts';
-import { tokenCommand } from './token.ts';
-import { serveCommand } from './serve.ts';
-import { gitconfigCommand } from './gitconfig.ts';
-import { shimCommand } from './shim.ts';
-import { auditCommand } from './audit.ts';
+import type { GlobalFlags } from './context.ts';
 
-const COMMANDS: CommandSpec<never>[] = [demoCommand, scanCommand, mirrorCommand, installHooksCommand, daemonCommand, serveCommand, shimCommand, gitconfigCommand, credentialCommand, tokenCommand, auditCommand, configCommand, doctorCommand] as CommandSpec<never>[];
+/**
+ * Every command, by the name that selects it, loaded only when it runs: a command's module
+ * pulls in its domain code (the scanner, the store, the shim), and `gatehouse config show`
+ * should not pay to load the scanner. Each spec's command string starts with its name.
+ */
+export const COMMAND_LOADERS: ReadonlyArray<readonly [name: string, load: () => Promise<CommandSpec<never>>]> = [
+  ['demo', async () => (await import('./demo.ts')).demoCommand as CommandSpec<never>],
+  ['scan', async () => (await import('./scan.ts')).scanCommand as CommandSpec<never>],
+  ['mirror', async () => (await import('./mirror.ts')).mirrorCommand as CommandSpec<never>],
+  ['install-hooks', async () => (await import('./mirror.ts')).installHooksCommand as CommandSpec<never>],
+  ['daemon', async () => (await import('./daemon.ts')).daemonCommand as CommandSpec<never>],
+  ['serve', async () => (await import('./serve.ts')).serveCommand as CommandSpec<never>],
+  ['shim', async () => (await import('./shim.ts')).shimCommand as CommandSpec<never>],
+  ['gitconfig', async () => (await import('./gitconfig.ts')).gitconfigCommand as CommandSpec<never>],
+  ['credential', async () => (await import('./credential.ts')).credentialCommand as CommandSpec<never>],
+  ['token', async () => (await import('./token.ts')).tokenCommand as CommandSpec<never>],
+  ['audit', async () => (await import('./audit.ts')).auditCommand as CommandSpec<never>],
+  ['config', async () => (await import('./config.ts')).configCommand as CommandSpec<never>],
+  ['doctor', async () => (await import('./doctor.ts')).doctorCommand as CommandSpec<never>],
+];
+
+/** Every command's spec, in the order `gatehouse --help` lists them. */
+export async function loadAllCommands(): Promise<CommandSpec<never>[]> {
+  return Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
+}
+
+/** Global options that take a value: the word after them is that value, not the command. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config', '--state-dir', '--log-level']);
+
+/** The command the arguments name, found as yargs will find it: the first word that is not an option or an option's value. */
+export function commandNameIn(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** The specs yargs needs for these arguments: the named command's alone, or all (top-level help, a typo to suggest a command for). */
+async function commandsFor(args: readonly string[]): Promise<CommandSpec<never>[]> {
+  const name = commandNameIn(args);
+  const entry = COMMAND_LOADERS.find(([n]) => n === name);
+  return entry ? [await entry[1]()] : loadAllCommands();
+}
 
 const EPILOGUE = `Roles: invoked as git-credential-gatehouse, gatehouse-access-hook or pre-receive
 (gatehouse-pre-receive), the same binary runs that role instead of this CLI.
@@ -62,18 +95,26 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
       throw new UsageError(message, help);
     });
 
-  for (const spec of COMMANDS) {
+  for (const spec of await commandsFor(args)) {
     parser.command({
       command: spec.command,
       describe: spec.describe,
-      builder: (y: Argv) => (spec.builder ? spec.builder(y) : y),
+      builder: (y: Argv) => {
+        // --version belongs to gatehouse, not to each command; -V after a command is an unknown option.
+        const command = examplesOnTheirOwnLines(y.version(false));
+        return spec.builder ? spec.builder(command) : command;
+      },
       handler: async (argv: Record<string, unknown>) => {
-        const ctx = createContext(io, globalFlags(argv));
+        // Loaded here, not with the registry: `--help` needs neither the context nor the config.
+        const [{ createContext, configOptions }, { prepareConfigLoader }] = await Promise.all([import('./context.ts'), import('../config/load-fast.ts')]);
+        const flags = globalFlags(argv);
+        const ctx = createContext(io, flags, await prepareConfigLoader(configOptions(io, flags)));
         exitCode = await spec.run(ctx, argv as never);
       },
     });
   }
 
+  skipHelpPrerender(parser);
   try {
     await parser.parseAsync();
   } catch (error) {
@@ -82,7 +123,7 @@ export async function runCli(args: string[], io: ProcessIO): Promise<number> {
   return exitCode;
 }
 
-/** A yargs complaint ("Not enough non-option arguments"), with the parser of the command it was about. */
+/** A yargs complaint ("Not enough non-option arguments"), with the help of the command it was about. */
 class UsageError extends GatehouseError {
   readonly help: string;
   constructor(message: string, help: string) {
@@ -96,20 +137,44 @@ class UsageError extends GatehouseError {
  * command's --help rather than the top-level one.
  */
 function withUsage(error: UsageError, args: string[]): GatehouseError {
-  const command = args.find((a) => !a.startsWith('-') && COMMANDS.some((c) => commandName(c) === a));
+  const name = commandNameIn(args);
+  const command = COMMAND_LOADERS.some(([n]) => n === name) ? name : undefined;
   const hint = `run 'gatehouse ${command ? `${command} ` : ''}--help' for usage`;
   if (!command) return new GatehouseError(error.message, { hint });
   const lines = error.help.split('\n');
   const usage = lines.find((l) => l.startsWith(`gatehouse ${command}`))?.trim();
   const examplesAt = lines.findIndex((l) => /^Examples:/.test(l));
-  const example = examplesAt === -1 ? undefined : lines.slice(examplesAt + 1).find((l) => l.trim())?.trim().split(/\s{2,}/)[0];
+  // Examples are a "# description" line over the command (examplesOnTheirOwnLines).
+  const example = examplesAt === -1 ? undefined : lines.slice(examplesAt + 1).find((l) => l.trim() && !l.trim().startsWith('#'))?.trim().split(/\s{2,}/)[0];
   const detail = [usage ? `usage: ${usage}` : '', example ? `example: ${example}` : ''].filter(Boolean).join('\n  ');
   return new GatehouseError(detail ? `${error.message}\n  ${detail}` : error.message, { hint });
 }
 
-function commandName(spec: CommandSpec<never>): string {
-  const first = Array.isArray(spec.command) ? spec.command[0]! : spec.command;
-  return first.split(' ')[0]!;
+/**
+ * yargs renders the command's whole help text each time a command runs, in case the handler
+ * asks to show it later; that costs a quarter of a command's start. Nothing here shows help
+ * after a handler started (errors are reported by reportError), so the pre-render is skipped.
+ */
+function skipHelpPrerender(parser: Argv): void {
+  const internal = (parser as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * yargs sets an example beside its description in a column half the width of the help, and
+ * wraps a longer command inside itself: pasted, it runs half a command. Here each example is a
+ * comment line (its description) over the command on a line of its own; a command longer than
+ * a terminal line is written with explicit ` \` continuations, which paste as they are.
+ */
+function examplesOnTheirOwnLines(y: Argv): Argv {
+  const example = y.example.bind(y) as (command: string, description: string) => Argv;
+  return Object.assign(y, {
+    example: (command: string, description?: string) => {
+      if (description) example(`# ${description}`, '');
+      return example(command, '');
+    },
+  });
 }
 
 function globalFlags(argv: Record<string, unknown>): GlobalFlags {

@@ -13,8 +13,6 @@ import { formatJunitReport } from '../scan/report/junit.ts';
 import { formatSarifReport } from '../scan/report/sarif.ts';
 import { formatTextReport } from '../scan/report/text.ts';
 import type { ScanResult } from '../scan/result.ts';
-import { applyUserFilters, buildScanner, resolveRuleConfig, runDirScan, runGitScan, runStdinScan, scanExitCode, sortFindings } from '../scan/run.ts';
-import { openConfiguredStore } from '../store/open-configured.ts';
 import type { Store } from '../store/factory.ts';
 import { gatehouseVersion } from '../version.ts';
 import { defineCommand } from './command.ts';
@@ -75,6 +73,9 @@ export const scanCommand = defineCommand<ScanArgs>({
       .example('cat config.env | $0 scan -', 'standard input')
       .epilogue('Exit codes: 0 clean, 1 (or --exit-code) secrets found, 2 usage error, runtime error, or something not scanned.'),
   async run(ctx, args) {
+    // The scanner (its rules compile when loaded) and the store load here, not with `scan --help`.
+    const { applyUserFilters, buildScanner, resolveRuleConfig, runDirScan, runGitScan, runStdinScan, scanExitCode, sortFindings } = await import('../scan/run.ts');
+    const { openConfiguredStore } = await import('../store/open-configured.ts');
     const loaded = ctx.config();
     const settings = loaded.config.scan;
     const targetRoot = await targetRootFor(ctx, args);
@@ -107,7 +108,7 @@ export const scanCommand = defineCommand<ScanArgs>({
       });
       const redactPercent = args.redact === false ? 0 : args.redact === true ? 100 : Math.min(100, Math.max(0, Number(args.redact)));
       result = { ...result, findings: redactFindings(sortFindings(result.findings), redactPercent) };
-      writeReport(ctx, args, result, scanner.detector.rules);
+      writeReport(ctx, args, result, scanner.detector.rules, args.source === 'git' ? targetRoot! : ctx.io.cwd);
       return scanExitCode(result, { findingsExitCode: args['exit-code'], allowUnscanned: args['allow-unscanned'] });
     } finally {
       await store?.close();
@@ -138,7 +139,8 @@ async function countCommits(repo: string, targets: string[], all: boolean, env: 
   }
 }
 
-function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, rules: Parameters<typeof formatSarifReport>[1]): void {
+/** srcRoot: what the findings' paths are relative to (SARIF's %SRCROOT%). */
+function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, rules: Parameters<typeof formatSarifReport>[1], srcRoot: string): void {
   const format = args.format ?? (ctx.flags.json ? 'json' : 'text');
   let text: string;
   switch (format) {
@@ -146,7 +148,7 @@ function writeReport(ctx: CommandContext, args: ScanArgs, result: ScanResult, ru
       text = formatJsonReport(result.findings);
       break;
     case 'sarif':
-      text = formatSarifReport(result.findings, rules, gatehouseVersion());
+      text = formatSarifReport(result.findings, rules, gatehouseVersion(), srcRoot);
       break;
     case 'junit':
       text = formatJunitReport(result);

@@ -13,6 +13,7 @@ import { selfExecutable } from '../self.ts';
 import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
+import { urlHost, writeBanner, type BannerLine } from './banner.ts';
 import { GIT_PROTOCOL_HELP } from './daemon.ts';
 
 /** Listens, or says which address and port cannot be had (exit 2) instead of a stack trace. */
@@ -127,6 +128,15 @@ export const serveCommand = defineCommand<{ listen?: string; port?: number; 'htt
         const running = shim;
         process.on('SIGHUP', () => void running.reload());
       }
+      const host = urlHost(listen);
+      const banner: BannerLine[] = [];
+      if (httpPort > 0) {
+        banner.push({ label: 'smart HTTP', value: `http://${host}:${httpPort}/git/<name>`, note: 'a token from gatehouse token mint --repo NAME' });
+        banner.push({ label: 'health', value: `http://${host}:${httpPort}/healthz` });
+      }
+      if (daemon) banner.push({ label: 'git://', value: `git://${host}:${args.port ?? gate.port}/<name>`, note: `no authentication; ${gitPush ? 'pushes ON' : 'read-only'}` });
+      if (shim) for (const route of loaded.config.shim.route) banner.push({ label: 'shim', value: `${shim.address}${route.prefix}`, note: `-> ${route.upstream}` });
+      writeBanner(ctx.io, ctx.out, 'gatehouse serve', banner, loaded, shim !== null);
       // A git daemon that keeps crashing ends serve (exit 2) rather than leaving half a gate.
       await Promise.race([signalled, daemon ? daemon.done : new Promise<never>(() => {})]);
     } finally {

@@ -7,6 +7,7 @@ import { startShim } from '../shim/run.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson } from './context.ts';
+import { writeBanner } from './banner.ts';
 
 interface ShimArgs {
   action: 'run' | 'check' | 'routes';
@@ -22,13 +23,13 @@ export const shimCommand = defineCommand<ShimArgs>({
   describe: 'the credential-injecting HTTP proxy: run it, check its routes, or print preset routes',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['run', 'check', 'routes'] as const, default: 'run' as const })
+      .positional('action', { choices: ['run', 'check', 'routes'] as const, default: 'run' as const, describe: 'run the proxy, check its routes, or print preset routes' })
       .option('preset', { choices: Object.keys(PRESETS), describe: 'routes: print ready [[shim.route]] entries' })
       .option('listen', { type: 'string', describe: 'run: address (default shim.listen)' })
       .option('port', { type: 'number', describe: 'run: port (default shim.port, 9420)' })
       .option('socket', { type: 'string', describe: 'run: listen on this unix socket (0600) instead' })
       .option('trust-loopback', { type: 'boolean', describe: 'run: serve loopback clients without shim tokens' })
-      .example('$0 shim routes --preset github >> ~/.config/gatehouse/gatehouse.toml', '')
+      .example('mkdir -p ~/.config/gatehouse && \\\n$0 shim routes --preset github >> ~/.config/gatehouse/gatehouse.toml', 'add the GitHub routes to your config')
       .example('$0 shim check', 'every route and whether its credential resolves (secrets not shown)')
       .example('$0 token mint --shim --routes /github/ --methods GET --ttl 8h', 'a client token (reads)'),
   async run(ctx, args) {
@@ -73,6 +74,20 @@ export const shimCommand = defineCommand<ShimArgs>({
       trustLoopback: args['trust-loopback'],
     });
     ctx.io.stderr.write(`gatehouse shim listening on ${running.address}\n`);
+    // On a unix socket a client still speaks HTTP: curl --unix-socket PATH http://localhost/PREFIX.
+    const socket = running.address.startsWith('unix:') ? running.address.slice('unix:'.length) : null;
+    const base = socket ? 'http://localhost' : running.address;
+    writeBanner(
+      ctx.io,
+      ctx.out,
+      'gatehouse shim',
+      [
+        ...(socket ? [{ label: 'socket', value: socket, note: `curl --unix-socket ${socket} ${base}/...` }] : []),
+        ...loaded.config.shim.route.map((route) => ({ label: 'route', value: `${base}${route.prefix}`, note: `-> ${route.upstream}` })),
+      ],
+      loaded,
+      true,
+    );
     process.on('SIGHUP', () => void running.reload());
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { EXIT_POLICY, GatehouseError, errorMessage } from '../errors.ts';
-import { loadSigningKey, mintToken, parseDuration, TokenError, verifyToken, type TokenKind } from '../credential/tokens.ts';
-import { revokeToken, verifyGateToken } from '../gate/token-checks.ts';
+import { loadSigningKey, mintToken, parseDuration, TokenError, verifyToken, type TokenClaims, type TokenKind } from '../credential/tokens.ts';
+import { listMirrors } from '../gate/mirrors.ts';
+import { repoMatches, revokeToken, verifyGateToken } from '../gate/token-checks.ts';
 import { openConfiguredStore } from '../store/open-configured.ts';
 import { defineCommand } from './command.ts';
 import { writeJson } from './context.ts';
@@ -28,7 +29,7 @@ export const tokenCommand = defineCommand<TokenArgs>({
   describe: 'mint, verify or revoke gate-signed tokens (smart HTTP access, shim clients, one-time bypass)',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ['mint', 'revoke', 'verify'] as const })
+      .positional('action', { choices: ['mint', 'revoke', 'verify'] as const, describe: 'mint a token, or revoke or verify one' })
       .positional('token', { type: 'string', describe: 'revoke: a token id (jti); the token itself is read from stdin or --token-file' })
       .option('token-file', { type: 'string', describe: 'revoke/verify: read the token from this file instead of stdin' })
       .option('repo', { type: 'string', describe: 'mint: mirror name or glob the token is for' })
@@ -39,8 +40,8 @@ export const tokenCommand = defineCommand<TokenArgs>({
       .option('methods', { type: 'string', array: true, describe: 'mint --shim: HTTP methods allowed (default GET)' })
       .option('bypass', { type: 'boolean', default: false, describe: 'mint a one-time scan bypass for --repo (git push -o gatehouse.bypass=TOKEN)' })
       .option('reason', { type: 'string', describe: 'mint --bypass: why (recorded in the audit log)' })
-      .example('$0 token mint --repo app --scope write --ttl 8h', 'for git over smart HTTP: http://gatehouse:TOKEN@gate/git/app')
-      .example('$0 token mint --bypass --repo app --reason "test fixture, reviewed by X"', 'one push skips the scan, audited')
+      .example('$0 token mint --repo app --scope write --ttl 8h', 'clone, fetch and push app over smart HTTP for 8 hours')
+      .example('$0 token mint --bypass --repo app --reason "fake key in a test fixture"', 'one push skips the scan, audited')
       .example('$0 token verify < token.txt', 'exit 0 valid, 1 revoked, expired or not ours')
       .example('$0 token revoke 0f9c...-uuid', 'by token id (from mint, verify or the logs)'),
   async run(ctx, args) {
@@ -53,7 +54,17 @@ export const tokenCommand = defineCommand<TokenArgs>({
       if (kind !== 'shim' && !args.repo) throw new GatehouseError('--repo is needed', { hint: 'the mirror name the token opens, e.g. --repo app (globs like org/* work)' });
       if (kind === 'bypass' && !args.reason) throw new GatehouseError('--reason is needed for a bypass: it goes into the audit log');
       if (kind === 'shim' && !args.routes?.length) throw new GatehouseError('--routes is needed for a shim token', { hint: '--routes /github/ /npm/' });
+      // Smart HTTP serves the mirrors in the state dir only; a bypass may be for a repository
+      // gated by install-hooks, which no list holds.
+      if (kind === 'git') await refuseUnknownMirror(loaded.stateDir, args.repo!, ctx.childEnv());
       const ttl = parseDuration(args.ttl ?? (kind === 'bypass' ? '15m' : '1h'));
+      const maxTtl = parseDuration(loaded.config.gate.max_token_ttl);
+      if (ttl > maxTtl) {
+        throw new GatehouseError(`--ttl ${args.ttl} is longer than gate.max_token_ttl (${loaded.config.gate.max_token_ttl})`, {
+          exitCode: 1,
+          hint: 'mint a shorter-lived token, or raise gate.max_token_ttl in gatehouse.toml',
+        });
+      }
       const { token, claims } = await mintToken(
         loadSigningKey(loaded, ctx.io.env),
         {
@@ -124,6 +135,15 @@ async function readToken(stdin: NodeJS.ReadableStream, file: string | undefined)
   const token = text.trim();
   if (!token) throw new GatehouseError(`no token ${file ? `in ${file}` : 'on stdin'}`, { hint: 'gatehouse token verify < token.txt, or --token-file token.txt' });
   return token;
+}
+
+/** A token for a mirror that does not exist (a typo, a glob matching none) would open nothing, or a mirror added later. */
+async function refuseUnknownMirror(stateDir: string, repo: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const names = (await listMirrors(stateDir, env)).map((m) => m.name);
+  if (names.some((name) => repoMatches({ repo } as TokenClaims, name))) return;
+  throw new GatehouseError(`no mirror ${/[*?[]/.test(repo) ? 'matches' : 'named'} ${repo}`, {
+    hint: names.length ? `mirrors: ${names.join(', ')} (gatehouse mirror list)` : 'add one first: gatehouse mirror add NAME UPSTREAM_URL',
+  });
 }
 
 async function readStdin(input: NodeJS.ReadableStream): Promise<string> {

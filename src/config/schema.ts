@@ -216,6 +216,8 @@ function buildSchema() {
         verify_timeout_seconds: z.number().positive().default(15),
         /** Default receive.maxInputSize for new mirrors. */
         max_pack_bytes: z.int().min(0).default(100 * 1024 * 1024),
+        /** The longest lifetime `token mint` gives a token (90s, 30m, 8h, 30d). */
+        max_token_ttl: z.string().regex(/^\d+[smhd]?$/, 'expected a duration such as 8h or 30d').default('30d'),
         /** A refresh younger than this is reused by the access hook instead of fetching again. */
         freshness_seconds: z.number().min(0).default(5),
         /** When the upstream cannot be reached, serve a mirror refreshed this recently anyway; 0 refuses. */

@@ -84,9 +84,10 @@ const CACHE_FILE = 'config-cache.json';
 /**
  * Bump whenever schema.ts changes what a file means (a default, a refinement): the version alone
  * stays the same across builds, and a cached config would keep the old meaning. 2: credential
- * rules default to protocol "https" (was "*"). 3: the rate_limit section.
+ * rules default to protocol "https" (was "*"). 3: the rate_limit section and gate.max_token_ttl.
+ * 4: everything this round added (gate.signing_key, peer_url, lock_lease_seconds, shim body scans).
  */
-export const CONFIG_SCHEMA_REVISION = 3;
+export const CONFIG_SCHEMA_REVISION = 4;
 
 /**
  * The validated config of a file's exact text, kept in the state dir: git runs the credential

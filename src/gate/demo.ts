@@ -6,19 +6,30 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChalkInstance } from 'chalk';
 import { runGit } from '../git/run.ts';
 import { freePort } from '../net/ports.ts';
 import { createLogger } from '../log/logger.ts';
 import { SupervisedDaemon } from './daemon.ts';
 import { addMirror, mirrorsDir } from './mirrors.ts';
 
+/** What the demo reports as it goes; the CLI prints it for a person, or collects it as JSON. */
+export interface DemoReporter {
+  step(n: number, total: number, title: string): void;
+  /** What a step did: a path, a URL, git's output. */
+  detail(text: string): void;
+  /** How a step turned out. */
+  outcome(ok: boolean, text: string): void;
+  /** The working directory was kept (--keep). */
+  kept(dir: string): void;
+}
+
 export interface DemoOptions {
   gatehouse: string;
-  out: (line: string) => void;
-  chalk: ChalkInstance;
+  report: DemoReporter;
   keep: boolean;
 }
+
+const STEPS = 6;
 
 /** A fake GitHub token shaped like a real one, made fresh for each run. */
 function plantedToken(): string {
@@ -27,10 +38,12 @@ function plantedToken(): string {
 }
 
 export async function runDemo(options: DemoOptions): Promise<boolean> {
-  const { out, chalk } = options;
+  const { report } = options;
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
-  const step = (n: number, text: string) => out(`\n${chalk.bold.cyan(`[${n}/6]`)} ${chalk.bold(text)}`);
-  const show = (text: string) => out(text.split('\n').filter(Boolean).map((l) => chalk.dim(`      ${l}`)).join('\n'));
+  const step = (n: number, text: string) => report.step(n, STEPS, text);
+  const show = (text: string) => {
+    for (const line of text.split('\n').filter(Boolean)) report.detail(line);
+  };
   const gitconfig = join(root, 'gitconfig');
   writeFileSync(gitconfig, '[user]\n\tname = Demo Agent\n\temail = agent@demo.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
   const env: NodeJS.ProcessEnv = {
@@ -44,6 +57,24 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   };
   const stateDir = join(root, 'state', 'gatehouse');
   let daemon: SupervisedDaemon | null = null;
+  let cleaned: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      await daemon?.stop();
+      if (options.keep) report.kept(root);
+      else rmSync(root, { recursive: true, force: true });
+    })());
+  // Ctrl-C (or a SIGTERM) mid-demo: stop the daemon and remove the directory, then die of the
+  // signal as the shell expects.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void cleanUp().finally(() => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+      process.kill(process.pid, signal);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     step(1, 'Create a throwaway upstream repository (stands in for GitHub)');
     const upstream = join(root, 'upstream.git');
@@ -92,9 +123,9 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const clean = await gitPush(agent, env);
     show(clean.output);
     const { stdout: upstreamLog } = await runGit(['log', '--oneline', '-2', 'main'], { cwd: upstream, env });
-    out(`      ${chalk.green('arrived upstream:')}`);
-    show(upstreamLog);
     if (clean.code !== 0) throw new Error('the clean push was refused');
+    report.outcome(true, 'arrived upstream:');
+    show(upstreamLog);
 
     step(6, 'Push a commit holding a planted fake GitHub token: refused, shown redacted');
     const token = plantedToken();
@@ -105,13 +136,12 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     show(leak.output.replaceAll(token, '[planted token]'));
     const { stdout: upstreamHead } = await runGit(['log', '--oneline', '-1', 'main'], { cwd: upstream, env });
     const refused = leak.code !== 0 && !upstreamHead.includes('deploy settings') && !leak.output.includes(token);
-    out(refused ? `      ${chalk.green('refused; the upstream still ends at:')} ${upstreamHead.trim()}` : `      ${chalk.red('the gate did not behave as expected')}`);
-    out(`\n${refused ? chalk.green.bold('Demo complete:') : chalk.red.bold('Demo failed:')} clean work flows upstream; a secret never leaves the gate.`);
+    report.outcome(refused, refused ? `refused; the upstream still ends at: ${upstreamHead.trim()}` : 'the gate did not behave as expected');
     return refused;
   } finally {
-    await daemon?.stop();
-    if (options.keep) out(chalk.dim(`\nkept ${root} (--keep)`));
-    else rmSync(root, { recursive: true, force: true });
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
   }
 }
 

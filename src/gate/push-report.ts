@@ -1,13 +1,13 @@
 // What the pushing client sees (as "remote:" lines): every finding redacted, what was not
 // scanned, and how to fix it.
-import type { Finding } from '../scan/finding.ts';
+import { sortFindings, type Finding } from '../scan/finding.ts';
 import type { ScanResult } from '../scan/result.ts';
 import type { PolicyViolation } from './ref-policy.ts';
 
 export function rejectionForFindings(result: ScanResult): string {
   const lines = ['', 'gatehouse: push REJECTED: secrets found. No ref was updated, here or upstream.', ''];
   const mask = secretMasker(result.findings);
-  for (const f of result.findings.slice(0, SHOWN_FINDINGS)) {
+  for (const f of sortFindings(result.findings).slice(0, SHOWN_FINDINGS)) {
     const commit = f.Commit ? `commit ${f.Commit.slice(0, 12)}  ` : '';
     lines.push(`  ${f.RuleID}  ${commit}${mask(describePlace(f))}`);
     lines.push(`      ${f.Description}${f.Tags.some((t) => t.startsWith('decoded:')) ? ' (found after decoding)' : ''}`);

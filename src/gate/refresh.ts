@@ -88,6 +88,11 @@ async function writeStatus(store: Store, name: string, replica: string, status: 
   await store.namespace(STATUS_NAMESPACE).set(`${name}@${replica}`, status);
 }
 
+/** The fetch `mirror add` made (started at startedAt), recorded as a refresh: `mirror list` reports it, and the freshness window counts from it. */
+export async function recordAddedMirror(store: Store, name: string, replica: string, startedAt: number): Promise<void> {
+  await writeStatus(store, name, replica, { lastFetchAt: startedAt, lastAttemptAt: startedAt, lastError: null, fetches: 1 });
+}
+
 export async function refreshMirror(mirror: MirrorSettings, store: Store, env: NodeJS.ProcessEnv, options: RefreshOptions): Promise<RefreshOutcome> {
   const now = options.now ?? Date.now;
   const asked = now();

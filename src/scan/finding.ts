@@ -54,3 +54,15 @@ export function redactFindings(findings: Finding[], percent: number): Finding[] 
     return { ...redacted, Line: mask(`${line.slice(0, start)}${redactSecret(f.Secret, percent)}${line.slice(end)}`) };
   });
 }
+
+/** Orders findings as a reader expects: by commit (in order of appearance), then file, line and column. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const order = new Map<string, number>();
+  for (const f of findings) if (!order.has(f.Commit)) order.set(f.Commit, order.size);
+  return [...findings].sort((a, b) => order.get(a.Commit)! - order.get(b.Commit)! || compareText(a.File, b.File) || a.StartLine - b.StartLine || a.StartColumn - b.StartColumn);
+}
+
+/** By code point, so the order is the same in every locale (as git and sort -C order paths). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

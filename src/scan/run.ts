@@ -80,9 +80,4 @@ export function scanExitCode(result: ScanResult, options: { findingsExitCode: nu
   return result.findings.length ? options.findingsExitCode : 0;
 }
 
-/** Orders findings as a reader expects: by commit order of appearance, then file, then line. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  const order = new Map<string, number>();
-  for (const f of findings) if (!order.has(f.Commit)) order.set(f.Commit, order.size);
-  return [...findings].sort((a, b) => order.get(a.Commit)! - order.get(b.Commit)! || a.File.localeCompare(b.File) || a.StartLine - b.StartLine || a.StartColumn - b.StartColumn);
-}
+export { sortFindings } from './finding.ts';

@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
+import { GIT_ENV, TestRepo } from '../helpers/git.ts';
 import {
   assertNoSecret,
   eventually,
@@ -158,6 +159,9 @@ describe('shim client tokens', () => {
   });
 
   it('a git (non-shim) token: 403', async () => {
+    // Git tokens are minted only for a mirror that exists.
+    const upstream = new TestRepo(join(box.root, 'upstream.git'), { bare: true });
+    assert.equal((await run(BINARY, ['mirror', 'add', 'app', upstream.dir], { env: { ...GIT_ENV, ...box.env } })).code, 0);
     const git = await run(BINARY, ['token', 'mint', '--repo', 'app'], { env: box.env });
     assert.equal(git.code, 0, git.stderr);
     await assertRefused(await withToken('/api/x', git.stdout.trim()), 403, api.seen.length);

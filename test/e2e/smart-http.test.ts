@@ -93,6 +93,8 @@ describe('smart HTTP with tokens', () => {
   });
 
   it('a token for another repository, an expired one, a revoked one: refused', async () => {
+    // Tokens are minted only for mirrors that exist: another one, of the same upstream.
+    assert.equal((await run(BINARY, ['mirror', 'add', 'other', upstream.dir], { env })).code, 0);
     const other = await mint('--repo', 'other', '--scope', 'write');
     assert.match((await gitWith(other, root, 'ls-remote', url())).stderr, /403/);
     const short = await mint('--repo', 'app', '--ttl', '1s');

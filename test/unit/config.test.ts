@@ -42,7 +42,7 @@ describe('config schema', () => {
         max_header_bytes: 16384, max_headers: 100, request_timeout_seconds: 0, idle_timeout_seconds: 300, upstream_connections: 64, ca_file: '', max_scan_body_bytes: 10 * 1024 * 1024, route: [],
       },
       gate: {
-        rules: '', signing_key: '', peer_url: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, freshness_seconds: 5,
+        rules: '', signing_key: '', peer_url: '', scan_timeout_seconds: 120, allow_unscannable: [], allow_replace_refs: false, forward_timeout_seconds: 120, verify_timeout_seconds: 15, max_pack_bytes: 100 * 1024 * 1024, max_token_ttl: '30d', freshness_seconds: 5,
         serve_stale_for_seconds: 0, fetch_timeout_seconds: 120, lock_lease_seconds: 10, listen: '127.0.0.1', port: 9418, git_protocol: false, git_push: false, max_connections: machineConnectionLimit(), http_port: 9419, timeout_seconds: 600, init_timeout_seconds: 30,
       },
       rate_limit: { requests: 0, bytes: 0, window_seconds: 60 },

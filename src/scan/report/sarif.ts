@@ -1,9 +1,16 @@
 // SARIF 2.1.0 as GitHub code scanning accepts it: one run, the rules that fired as
-// reportingDescriptors, each finding a result with a physical location.
+// reportingDescriptors, each finding a result with a physical location. Locations are URI
+// references relative to %SRCROOT% (SARIF 3.4.4), which the run maps to the scanned root as a
+// file:// URI, so a viewer resolves them wherever the report is opened.
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from '../finding.ts';
 import type { Rule } from '../rule.ts';
 
-export function formatSarifReport(findings: Finding[], rules: readonly Rule[], version: string): string {
+const SRCROOT = '%SRCROOT%';
+
+/** srcRoot: the directory the findings' File paths are relative to (the repository for scan git, else the working directory). */
+export function formatSarifReport(findings: Finding[], rules: readonly Rule[], version: string, srcRoot: string): string {
   const used = [...new Set(findings.map((f) => f.RuleID))];
   const byId = new Map(rules.map((r) => [r.id, r]));
   const sarif = {
@@ -23,6 +30,7 @@ export function formatSarifReport(findings: Finding[], rules: readonly Rule[], v
             })),
           },
         },
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(srcRoot) } },
         results: findings.map((f) => ({
           ruleId: f.RuleID,
           level: 'error',
@@ -30,7 +38,7 @@ export function formatSarifReport(findings: Finding[], rules: readonly Rule[], v
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.File && !f.File.startsWith('(') ? f.File : 'commit-message' },
+                artifactLocation: artifactLocation(f.File && !f.File.startsWith('(') ? f.File : 'commit-message'),
                 region: { startLine: f.StartLine, startColumn: f.StartColumn, endLine: f.EndLine, endColumn: f.EndColumn + 1 },
               },
             },
@@ -42,4 +50,15 @@ export function formatSarifReport(findings: Finding[], rules: readonly Rule[], v
     ],
   };
   return `${JSON.stringify(sarif, null, 1)}\n`;
+}
+
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/** A path as SARIF wants it: a relative reference against %SRCROOT%, each segment percent-encoded; an absolute path as a file:// URI. */
+function artifactLocation(path: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
+  return { uri: path.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
 }

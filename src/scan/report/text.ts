@@ -1,12 +1,13 @@
-// The report for people: findings grouped by commit, secrets already redacted by the caller.
+// The report for people: findings grouped by commit, in file and line order, secrets already
+// redacted by the caller.
 import type { ChalkInstance } from 'chalk';
-import type { Finding } from '../finding.ts';
+import { sortFindings, type Finding } from '../finding.ts';
 import type { ScanResult } from '../result.ts';
 
 export function formatTextReport(result: ScanResult, chalk: ChalkInstance): string {
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
-  for (const f of result.findings) {
+  for (const f of sortFindings(result.findings)) {
     const key = f.Commit || '';
     const list = groups.get(key);
     if (list) list.push(f);
