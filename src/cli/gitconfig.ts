@@ -31,7 +31,7 @@ export const gitconfigCommand = defineCommand<{ gate: string; 'token-file'?: str
       .option('gate', { type: 'string', demandOption: true, describe: 'the gate as clients reach it: git://gate:9418 or http://gate:9419/git' })
       .option('token-file', { type: 'string', describe: 'smart HTTP: a 0600 file holding the agent\'s token (gatehouse token mint); sent as http.extraHeader to the gate only' })
       .example('$0 gitconfig --gate git://127.0.0.1:9418 >> ~/.gitconfig', 'for an agent on this machine')
-      .example('$0 gitconfig --gate http://127.0.0.1:9419/git --token-file ~/.config/gatehouse/agent.token > ~agent/.gitconfig', 'smart HTTP with the agent\'s token'),
+      .example('$0 gitconfig --gate http://127.0.0.1:9419/git \\\n--token-file ~/.config/gatehouse/agent.token > ~agent/.gitconfig', 'smart HTTP with the agent\'s token'),
   async run(ctx, args) {
     const token = args['token-file'] ? readTokenFile(args['token-file'], args.gate) : undefined;
     const mirrors = await listMirrors(ctx.config().stateDir, ctx.io.env as NodeJS.ProcessEnv);

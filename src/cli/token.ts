@@ -86,7 +86,7 @@ export const tokenCommand = defineCommand<TokenArgs>({
     const byId = args.token !== undefined && args.token !== '-' ? args.token : null;
     if (byId !== null && (args.action === 'verify' || !TOKEN_ID.test(byId))) {
       // Never echoed: it may be the token itself.
-      throw new GatehouseError(`token ${args.action} takes the token on stdin or with --token-file, not as an argument (every user sees argv)`, {
+      throw new GatehouseError(`${args.action} reads the token from stdin or --token-file, never from an argument (every user sees argv)`, {
         hint: args.action === 'revoke' ? 'the argument of revoke is a token id (jti), e.g. from mint\'s output or the logs' : `gatehouse token ${args.action} < token.txt`,
       });
     }
@@ -133,7 +133,7 @@ async function readToken(stdin: NodeJS.ReadableStream, file: string | undefined)
     throw new GatehouseError(`cannot read the token: ${errorMessage(error)}`);
   }
   const token = text.trim();
-  if (!token) throw new GatehouseError(`no token ${file ? `in ${file}` : 'on stdin'}`, { hint: 'gatehouse token verify < token.txt, or --token-file token.txt' });
+  if (!token) throw new GatehouseError(file ? `${file} holds no token` : 'nothing on stdin: the token was expected there', { hint: 'gatehouse token verify < token.txt, or --token-file token.txt' });
   return token;
 }
 

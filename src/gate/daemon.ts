@@ -74,10 +74,12 @@ export function prepareAccessHook(stateDir: string, gatehouse: string): string {
  * git daemon runs under this sh wrapper. Its stdin is a pipe from gatehouse that gatehouse never
  * writes: EOF means gatehouse is gone, however it went (SIGKILL included; Node cannot ask the
  * kernel for a parent-death signal), and the wrapper then stops git daemon. A non-interactive
- * shell gives a background job /dev/null as stdin, hence the pipe's copy on fd 3.
+ * shell gives a background job /dev/null as stdin, hence the pipe's copy on fd 3. git-daemon is
+ * run itself, not through \`git daemon\`: that git runs git-daemon as a child and dies of a
+ * SIGTERM alone, leaving git-daemon serving (seen when Ctrl-C reached the whole group).
  */
 const WRAPPER = `exec 3<&0
-git daemon "$@" </dev/null 3<&- &
+"$(git --exec-path)/git-daemon" "$@" </dev/null 3<&- &
 daemon=$!
 trap 'kill -TERM "$daemon" 2>/dev/null' TERM INT HUP
 { while read -r _; do :; done; kill -TERM "$daemon" 2>/dev/null; } <&3 &

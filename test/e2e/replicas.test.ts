@@ -75,7 +75,7 @@ describe('three serve replicas on one Redis', () => {
       const response = await infoRefs(replica, token);
       assert.equal(response.status, 200, `${replica.url}: ${await response.text()}`);
     }
-    const revoked = await run(BINARY, ['token', 'revoke', '-'], { env: replicas[1]!.env, input: `${token}\n` });
+    const revoked = await run(BINARY, ['token', 'revoke'], { env: replicas[1]!.env, input: `${token}\n` });
     assert.equal(revoked.code, 0, revoked.stderr);
     for (const replica of replicas) {
       const response = await infoRefs(replica, token);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertBuilt, BINARY, run } from '../helpers/binary.ts';
 import { shimSandbox, type ShimSandbox } from '../helpers/shim.ts';
+import { TestRepo } from '../helpers/git.ts';
 
 describe('token verify and revoke', () => {
   const cleanups: Array<() => void> = [];
@@ -21,10 +22,16 @@ describe('token verify and revoke', () => {
     return { token: parsed.token, jti: parsed.claims.jti };
   };
 
-  before(() => {
+  before(async () => {
     assertBuilt();
     box = shimSandbox({ after: (fn) => cleanups.push(fn) }, 'gatehouse-token');
     other = shimSandbox({ after: (fn) => cleanups.push(fn) }, 'gatehouse-token-other');
+    // git tokens name a mirror that exists.
+    for (const sandbox of [box, other]) {
+      const upstream = new TestRepo(join(sandbox.root, 'upstream.git'), { bare: true });
+      const added = await run(BINARY, ['mirror', 'add', 'app', upstream.dir], { env: sandbox.env });
+      assert.equal(added.code, 0, added.stderr);
+    }
   });
 
   after(() => {
@@ -48,7 +55,7 @@ describe('token verify and revoke', () => {
     for (const action of ['verify', 'revoke']) {
       const r = await gatehouse([action, token]);
       assert.equal(r.code, 2, `${action}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, /stdin or with --token-file/);
+      assert.match(r.stderr, /reads the token from stdin or --token-file, never from an argument/);
       assert.ok(!(r.stdout + r.stderr).includes(token), `${action} echoed the token`);
     }
     assert.equal((await gatehouse(['verify'], token)).code, 0, 'the token was revoked by a refused command');
