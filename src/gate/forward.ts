@@ -7,6 +7,7 @@
 // upstream's refs (readUpstreamRefs) before it answers the client.
 import { spawn } from 'node:child_process';
 import { isZeroOid, type RefUpdate } from './ref-updates.ts';
+import { isFullOid } from '../git/oid.ts';
 
 export interface UpstreamGitResult {
   /** git's exit code; null when it was killed. */
@@ -188,6 +189,24 @@ export async function readUpstreamRefs(options: ForwardOptions): Promise<Upstrea
   if (result.timedOut) return { holds: 'unknown', output: `${result.stderr.trim()}\ngit ls-remote: the upstream did not answer within ${formatSeconds(options.timeoutMs)}`.trim() };
   if (result.code !== 0) return { holds: 'unknown', output: result.stderr.trim() || `git ls-remote failed (${result.code ?? result.signal})` };
   return compareUpstreamRefs(result.stdout, options.updates);
+}
+
+/**
+ * Every object id the upstream's refs hold, for the scan: the forward sends whatever the
+ * upstream lacks, which is more than the mirror's refs say when the mirror is behind (a branch
+ * deleted upstream and not yet refreshed away). Throws when the upstream cannot be read.
+ */
+export async function listUpstreamObjects(options: Omit<ForwardOptions, 'updates'>): Promise<string[]> {
+  const result = await runUpstreamGit(['ls-remote', options.upstream], { cwd: options.gitDir, env: options.env, timeoutMs: options.timeoutMs, onSpawn: options.onSpawn });
+  if (result.spawnError) throw new Error(`cannot run git ls-remote: ${result.spawnError}`);
+  if (result.timedOut) throw new Error(`the upstream did not list its refs within ${formatSeconds(options.timeoutMs)}`);
+  if (result.code !== 0) throw new Error(`git ls-remote of the upstream failed: ${(result.stderr.trim().split('\n').at(-1) ?? '') || (result.code ?? result.signal)}`);
+  const oids = new Set<string>();
+  for (const line of result.stdout.split('\n')) {
+    const oid = line.slice(0, line.indexOf('\t'));
+    if (isFullOid(oid)) oids.add(oid);
+  }
+  return [...oids];
 }
 
 /** Compares git ls-remote output with the pushed values: names match exactly (ls-remote's patterns match tails). */

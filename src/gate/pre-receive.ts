@@ -10,14 +10,14 @@ import { EXIT_OK, EXIT_POLICY, errorMessage } from '../errors.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { bestEffort, type Logger } from '../log/logger.ts';
 import { redactText } from '../log/redact.ts';
-import { runGit } from '../git/run.ts';
+import { runGit, runGitLines } from '../git/run.ts';
 import { buildScanner } from '../scan/run.ts';
 import { DEFAULT_BLOB_VIEW_LIMITS } from '../scan/blob-views.ts';
 import type { NotScanned, ScanResult } from '../scan/result.ts';
 import { gateGitEnv } from '../git/safe-env.ts';
 import { gateRuleConfig } from './gate-rules.ts';
 import type { Store } from '../store/factory.ts';
-import { forwardPush, readUpstreamRefs, type ForwardOptions, type ForwardResult } from './forward.ts';
+import { forwardPush, listUpstreamObjects, readUpstreamRefs, type ForwardOptions, type ForwardResult } from './forward.ts';
 import { readMirrorSettings, type MirrorSettings } from './mirror-settings.ts';
 import { appendQuietly, type AuditEvent, type AuditKind } from '../audit/trail.ts';
 import { upstreamMoved } from './peer-refresh.ts';
@@ -116,12 +116,27 @@ async function decidePush(ctx: PreReceiveContext, run: PushRun): Promise<number>
     decodeDepth: ctx.loaded.config.scan.decode_depth,
     store: ctx.loaded.config.scan.cache ? ctx.store : null,
   });
+  // What counts as already upstream is what the upstream's refs hold now, not what the mirror's
+  // refs reach: a mirror behind its upstream (a branch deleted there, not yet refreshed away)
+  // would otherwise let its objects be forwarded unscanned. An upstream that cannot list its
+  // refs cannot take the forward either; the mirror's refs are then the best knowledge, and the
+  // forward's own failure is what the client is told.
+  let upstreamHas: string[] | undefined;
+  if (mirror.upstream && updates.some((u) => !isZeroOid(u.newOid))) {
+    try {
+      const listed = await listUpstreamObjects({ gitDir: ctx.gitDir, upstream: mirror.upstream, env: upstreamEnv(mirror, ctx.env), timeoutMs: gate.verify_timeout_seconds * 1000, onSpawn: (pid) => log.debug('reading upstream refs', { pid, why: 'what the upstream holds, before the scan' }) });
+      upstreamHas = await presentObjects(ctx.gitDir, listed, gateGitEnv(ctx.env));
+    } catch (error) {
+      log.warn('the upstream did not list its refs before the scan; the mirror\'s refs stand in for them', { error: redactText(errorMessage(error)) });
+    }
+  }
   const result = await scanPushedObjects(scanner, {
     gitDir: ctx.gitDir,
     env: ctx.env,
     updates,
     viewLimits: { ...DEFAULT_BLOB_VIEW_LIMITS, maxViewBytes: ctx.loaded.config.scan.max_file_size },
     deadline: started + gate.scan_timeout_seconds * 1000,
+    ...(upstreamHas ? { upstreamHas } : {}),
   });
   const allowed = allowUnscannable(result, gate.allow_unscannable);
   if (allowed.length) audit.warn('forwarding content the gate could not read (gate.allow_unscannable)', { allowed });
@@ -285,6 +300,16 @@ async function headAndDenyDeleteCurrent(gitDir: string, env: NodeJS.ProcessEnv):
     }
   };
   return [await optional(['symbolic-ref', '-q', 'HEAD']), await optional(['config', '--get', 'receive.denyDeleteCurrent'])];
+}
+
+/** Which of the ids this repository has (rev-list refuses to exclude an object it lacks). */
+async function presentObjects(gitDir: string, oids: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  if (!oids.length) return [];
+  const present: string[] = [];
+  await runGitLines(['cat-file', '--batch-check=%(objectname)'], (line) => {
+    if (line && !line.includes(' ')) present.push(line);
+  }, { cwd: gitDir, env, input: `${oids.join('\n')}\n` });
+  return present;
 }
 
 async function isAncestor(gitDir: string, ancestor: string, descendant: string, env: NodeJS.ProcessEnv): Promise<boolean> {

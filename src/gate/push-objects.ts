@@ -21,6 +21,12 @@ export interface PushObjectsOptions {
   viewLimits: BlobViewLimits;
   /** Wall-clock time (ms since the epoch) after which the rest is "not scanned". */
   deadline: number;
+  /**
+   * Object ids the upstream's refs hold (git ls-remote): what the forward will not send. Without
+   * it, what the mirror's refs reach counts as known, which is only true while the mirror is
+   * not behind its upstream.
+   */
+  upstreamHas?: readonly string[];
 }
 
 /** Per blob with findings: the findings (unattributed) and the path rev-list named. */
@@ -38,7 +44,7 @@ export async function scanPushedObjects(scanner: Scanner, options: PushObjectsOp
   const tips = [...new Set(options.updates.filter((u) => !isZeroOid(u.newOid)).map((u) => u.newOid))];
   if (tips.length === 0) return done(result, started);
 
-  const objects = ObjectStream.newObjects(options.gitDir, env, tips, scanner.limits.maxFileBytes);
+  const objects = ObjectStream.newObjects(options.gitDir, env, tips, scanner.limits.maxFileBytes, options.upstreamHas);
   /** The path rev-list reached each new blob by. */
   const names = new Map<string, string>();
   const commitInfo = new Map<string, CommitInfo>();

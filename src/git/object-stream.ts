@@ -21,7 +21,8 @@ export interface StreamedObject {
 const REV_LIST_FAILED = 'gatehouse: rev-list failed';
 // Constant text, no input in it: the tips arrive on stdin. dash has no pipefail, so rev-list's
 // failure is reported on stderr and turned into an error below.
-const PIPELINE = `git rev-list --objects --stdin --not --all || { echo "${REV_LIST_FAILED} ($?)" >&2; exit 1; }; } | git cat-file '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)' --buffer`;
+const pipeline = (exclude: string) =>
+  `git rev-list --objects --stdin ${exclude} || { echo "${REV_LIST_FAILED} ($?)" >&2; exit 1; }; } | git cat-file '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)' --buffer`;
 
 export class ObjectStream implements AsyncIterable<StreamedObject> {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -29,10 +30,15 @@ export class ObjectStream implements AsyncIterable<StreamedObject> {
   private readonly exited: Promise<number | null>;
   private stderr = '';
 
-  /** The objects reachable from tips and from no ref of the repository, as `rev-list --objects` lists them. */
-  static newObjects(repo: string, env: NodeJS.ProcessEnv, tips: readonly string[], maxBytes: number): ObjectStream {
-    for (const tip of tips) if (!isFullOid(tip)) throw new Error(`not an object id: ${tip.slice(0, 80)}`);
-    return new ObjectStream(repo, env, maxBytes, `{ ${PIPELINE}`, `${tips.join('\n')}\n`);
+  /**
+   * The objects reachable from tips and not from `known` (object ids; those this repository lacks
+   * are ignored), or, without `known`, from no ref of the repository: as `rev-list --objects`
+   * lists them.
+   */
+  static newObjects(repo: string, env: NodeJS.ProcessEnv, tips: readonly string[], maxBytes: number, known?: readonly string[]): ObjectStream {
+    for (const oid of [...tips, ...(known ?? [])]) if (!isFullOid(oid)) throw new Error(`not an object id: ${oid.slice(0, 80)}`);
+    const input = `${tips.join('\n')}\n${known ? known.map((oid) => `^${oid}\n`).join('') : ''}`;
+    return new ObjectStream(repo, env, maxBytes, `{ ${pipeline(known ? '--ignore-missing' : '--not --all')}`, input);
   }
 
   private constructor(repo: string, env: NodeJS.ProcessEnv, maxBytes: number, script: string, input: string) {

@@ -104,7 +104,7 @@ describe('gate forward faults', { timeout: 180_000 }, () => {
     assert.match(push.output, /forwarded to upstream \(the upstream did not answer within 4 s, but the upstream's refs show it took the push\)/);
     assert.equal(gate.upstream.ref('refs/heads/main'), commit);
     assert.equal(gate.mirror.ref('refs/heads/main'), commit, 'git updated the mirror to match');
-    assert.equal(server.uploadPackRequests, 1, 'one read of the upstream refs (ls-remote), with the gate credential');
+    assert.equal(server.uploadPackRequests, 2, 'two reads of the upstream refs (what it holds, before the scan; whether it took the push, after), with the gate credential');
     assert.equal(push.output.includes(PASSWORD), false);
     assert.equal(readFileSync(join(gate.root, 'state/gatehouse/gate.log'), 'utf8').includes(PASSWORD), false);
     assert.deepEqual(liveProcesses(upstreamGitPids(gate), needle), []);
@@ -190,12 +190,13 @@ describe('gate forward faults', { timeout: 180_000 }, () => {
     assert.match(push.output, /push NOT CONFIRMED: the forward to the upstream failed \(the upstream did not answer within 2 s\) and the gate could not read the upstream's refs/);
     assert.match(push.output, /MAY HAVE TAKEN this push: the next fetch will show whether it did/);
     assert.match(push.output, /git ls-remote: the upstream did not answer within 2 s/);
-    assert.deepEqual(held.seen, ['GET /upstream.git/info/refs?service=git-receive-pack', 'GET /upstream.git/info/refs?service=git-upload-pack']);
-    assert.deepEqual(await gone.reached(2), held.seen, 'the gate dropped both connections');
+    // The listing before the scan (given up after the verify timeout: the mirror's refs stand in), the forward, the check after it.
+    assert.deepEqual(held.seen, ['GET /upstream.git/info/refs?service=git-upload-pack', 'GET /upstream.git/info/refs?service=git-receive-pack', 'GET /upstream.git/info/refs?service=git-upload-pack']);
+    assert.deepEqual(await gone.reached(3), held.seen, 'the gate dropped every connection');
     assert.equal(gate.upstream.ref('refs/heads/main'), before);
     assert.equal(gate.mirror.ref('refs/heads/main'), before);
     const groups = upstreamGitPids(gate);
-    assert.equal(groups.length, 2, 'the forward and the ls-remote');
+    assert.equal(groups.length, 3, 'the listing before the scan, the forward and the ls-remote after it');
     assert.deepEqual(liveProcesses(groups, needle), []);
     assert.ok(logLines(gate).some((l) => l.msg === 'ambiguous push: the upstream may have taken it'));
   });
@@ -209,7 +210,8 @@ describe('gate forward faults', { timeout: 180_000 }, () => {
     assert.match(push.output, /push REJECTED: the upstream refused it/);
     assert.match(push.output, /unable to access/);
     assert.doesNotMatch(push.output, /NOT CONFIRMED/);
-    assert.deepEqual(logLines(gate).filter((l) => l.msg === 'reading upstream refs'), []);
+    // Only the listing before the scan read the upstream's refs; nothing was sent, so nothing to check after.
+    assert.deepEqual(logLines(gate).filter((l) => l.msg === 'reading upstream refs').map((l) => (l as { why?: string }).why), ['what the upstream holds, before the scan']);
   });
 
   it('an upstream that refuses (lease no longer holds, or its own hook) is a refusal, as git said, with no second look', async (t) => {
@@ -233,6 +235,6 @@ describe('gate forward faults', { timeout: 180_000 }, () => {
     assert.equal(declined.code, 1, declined.output);
     assert.match(declined.output, /\[remote rejected\] \(pre-receive hook declined\)/);
     assert.equal(gate.upstream.ref('refs/heads/topic'), null);
-    assert.equal(server.uploadPackRequests, 0, 'git push answered for every ref: no ls-remote');
+    assert.equal(server.uploadPackRequests, 2, 'one listing before each scan; git push answered for every ref: no ls-remote after');
   });
 });
