@@ -4,6 +4,8 @@
 //
 // Events are redacted before they are stored, as log lines are: findings name a rule, a commit
 // and a path, never the secret.
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { redactValue } from '../log/redact.ts';
 
 export const AUDIT_KINDS = [
@@ -53,15 +55,14 @@ export function auditRecord(event: AuditEvent, now: Date = new Date()): { time: 
 
 /**
  * Appends without letting the trail decide anything: the callers have already decided (a push
- * refused or forwarded), and a store that is down must not turn that into something else.
- * Returns the error instead of throwing, for the caller's log.
+ * refused or forwarded), and a store that is down must not turn that into something else. A
+ * write that fails is a warning in the log.
  */
-export async function appendQuietly(trail: AuditTrail | undefined, event: AuditEvent): Promise<unknown> {
-  if (!trail) return null;
+export async function appendQuietly(trail: AuditTrail | undefined, event: AuditEvent, log: Pick<Logger, 'warn'>): Promise<void> {
+  if (!trail) return;
   try {
     await trail.append(event);
-    return null;
   } catch (error) {
-    return error;
+    log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(error) });
   }
 }

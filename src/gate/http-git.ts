@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedConfig } from '../config/load.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
-import { appendQuietly, type AuditEvent } from '../audit/trail.ts';
+import { appendQuietly } from '../audit/trail.ts';
 import { rateLimitsFromConfig, TokenRateLimiter, type Admission } from '../net/rate-limit.ts';
 import type { Store } from '../store/factory.ts';
 import { TokenError } from '../credential/tokens.ts';
@@ -80,7 +80,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       // Anything but a TokenError came from the store (the revocation check): an outage, not a bad credential.
       if (!(error instanceof TokenError)) return storeUnreachable(error);
       log.warn('refused', { repo: name, service, status: error.status, reason: errorMessage(error) });
-      await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status: error.status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' });
+      await appendQuietly(options.store.audit, { kind: 'token.refused', mirror: name, service, status: error.status, why: errorMessage(error), ip: req.socket.remoteAddress ?? '' }, log);
       return fail(error.status, `gatehouse: ${errorMessage(error)}`, error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {});
     }
 
@@ -106,7 +106,7 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       }
       if (!admission.allowed) {
         log.warn('rate limited', { repo: name, service, token: jti, reason: admission.reason });
-        await recordTokenUse(options.store, log, { kind: 'token.refused', mirror: name, service, status: 429, jti, why: admission.reason, ip: req.socket.remoteAddress ?? '' });
+        await appendQuietly(options.store.audit, { kind: 'token.refused', mirror: name, service, status: 429, jti, why: admission.reason, ip: req.socket.remoteAddress ?? '' }, log);
         return fail(429, `gatehouse: rate limit: ${admission.reason}; retry in ${admission.retryAfterSeconds} s`, { 'Retry-After': String(admission.retryAfterSeconds) });
       }
       const socket = req.socket;
@@ -117,7 +117,8 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       });
     }
     log.info('serving', { repo: name, service, token: jti });
-    await recordTokenUse(options.store, log, { kind: 'token.used', mirror: name, service, jti, ip: req.socket.remoteAddress ?? '' });
+    // Written before the answer, so the trail never lags what a client saw.
+    await appendQuietly(options.store.audit, { kind: 'token.used', mirror: name, service, jti, ip: req.socket.remoteAddress ?? '' }, log);
     runCgi(req, res, 'git', ['http-backend'], {
       ...options.env,
       GIT_PROJECT_ROOT: mirrorsDir(options.loaded.stateDir),
@@ -133,13 +134,4 @@ export function createGitHttpHandler(options: GitHttpOptions): (req: IncomingMes
       REMOTE_ADDR: req.socket.remoteAddress ?? '',
     });
   };
-}
-
-/**
- * Token use goes to the audit trail before the answer does, so the trail never trails what a
- * client saw; a failed write is logged and changes nothing.
- */
-async function recordTokenUse(store: Store, log: Logger, event: AuditEvent): Promise<void> {
-  const failed = await appendQuietly(store.audit, event);
-  if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
 }

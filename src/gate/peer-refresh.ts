@@ -10,7 +10,7 @@
 // is copied only while that is still the generation. So no replica copies a peer whose fetch may
 // predate a forwarded push (its own mirror, which holds that push, would go back in time).
 import type { Store } from '../store/factory.ts';
-import { gateGitEnv } from '../git/safe-env.ts';
+import { gateGitEnv, withGitConfig } from '../git/safe-env.ts';
 import type { SigningKeySource } from '../credential/tokens.ts';
 
 export const SNAPSHOT_NAMESPACE = 'mirror-upstream';
@@ -88,19 +88,11 @@ export function peerMirrorUrl(peerUrl: string, mirror: string): string {
  * environment (never argv or the URL), no credential helper, no redirects, no prompts.
  */
 export function peerFetchEnv(base: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
-  const env = gateGitEnv(base);
-  const extra: Array<[string, string]> = [
+  const env = withGitConfig(gateGitEnv(base), [
     ['credential.helper', ''],
     ['http.followRedirects', 'false'],
     ['http.extraHeader', `Authorization: Basic ${Buffer.from(`gatehouse-peer:${token}`).toString('base64')}`],
-  ];
-  let count = Number(env.GIT_CONFIG_COUNT ?? 0);
-  for (const [key, value] of extra) {
-    env[`GIT_CONFIG_KEY_${count}`] = key;
-    env[`GIT_CONFIG_VALUE_${count}`] = value;
-    count++;
-  }
-  env.GIT_CONFIG_COUNT = String(count);
+  ]);
   env.GIT_TERMINAL_PROMPT = '0';
   return env;
 }

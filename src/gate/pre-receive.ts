@@ -67,10 +67,7 @@ export async function runPreReceive(ctx: PreReceiveContext): Promise<number> {
     if (run.forwarded && ctx.store?.kind === 'redis') {
       await upstreamMoved(ctx.store, mirror.name).catch((error: unknown) => log.warn('could not mark the upstream as moved for other replicas', { error: errorMessage(error) }));
     }
-    for (const event of events) {
-      const failed = await appendQuietly(ctx.store?.audit, event);
-      if (failed) log.warn('the audit trail could not be written', { event: event.kind, error: errorMessage(failed) });
-    }
+    for (const event of events) await appendQuietly(ctx.store?.audit, event, log);
   }
 }
 

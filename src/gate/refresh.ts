@@ -239,16 +239,7 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
   const env = { ...upstreamEnv(mirror, baseEnv), GIT_DIR: mirror.gitDir, ...fence.env };
   const signal = lease?.lost;
   try {
-    const fetch = ['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', mirror.upstream, '+refs/*:refs/*'];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await runGit(fetch, { cwd: mirror.gitDir, env, timeoutMs, signal });
-        break;
-      } catch (error) {
-        if (attempt >= FETCH_ATTEMPTS || signal?.aborted || !REF_RACE.test(String((error as { stderr?: string }).stderr ?? ''))) throw error;
-        if (lease) checkFence(mirror, lease);
-      }
-    }
+    await fetchEveryRef(mirror, mirror.upstream, { env, hooksPath: fence.hooksPath, timeoutMs, lease });
     const { stdout } = await runGit(['ls-remote', '--symref', mirror.upstream, 'HEAD'], { cwd: mirror.gitDir, env, timeoutMs, signal });
     const head = /^ref: (refs\/\S+)\tHEAD$/m.exec(stdout);
     if (lease) checkFence(mirror, lease);
@@ -266,6 +257,24 @@ export async function fetchFromUpstream(mirror: MirrorSettings, baseEnv: NodeJS.
 }
 
 /**
+ * `fetch --prune +refs/*:refs/*` from url into the mirror, run again when it met a push updating
+ * the same ref (REF_RACE); stopped when the lease is lost.
+ */
+async function fetchEveryRef(mirror: MirrorSettings, url: string, how: { env: NodeJS.ProcessEnv; hooksPath: string; timeoutMs: number; lease: Lease | undefined }): Promise<void> {
+  const { lease } = how;
+  const fetch = ['-c', `core.hooksPath=${how.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', url, '+refs/*:refs/*'];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runGit(fetch, { cwd: mirror.gitDir, env: how.env, timeoutMs: how.timeoutMs, signal: lease?.lost });
+      return;
+    } catch (error) {
+      if (attempt >= FETCH_ATTEMPTS || lease?.lost.aborted || !REF_RACE.test(String((error as { stderr?: string }).stderr ?? ''))) throw error;
+      if (lease) checkFence(mirror, lease);
+    }
+  }
+}
+
+/**
  * The same fetch from another replica's copy of the mirror (peer-refresh.ts), fenced the same way,
  * with HEAD as that replica saw the upstream's.
  */
@@ -274,7 +283,7 @@ async function fetchFromPeer(mirror: MirrorSettings, baseEnv: NodeJS.ProcessEnv,
   const env = { ...peerFetchEnv(baseEnv, source.token), GIT_DIR: mirror.gitDir, ...fence.env };
   const url = peerMirrorUrl(source.snapshot.peerUrl, mirror.name);
   try {
-    await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, '-c', 'core.logAllRefUpdates=false', 'fetch', '--quiet', '--prune', '--no-write-fetch-head', '--force', url, '+refs/*:refs/*'], { cwd: mirror.gitDir, env, timeoutMs, signal: lease.lost });
+    await fetchEveryRef(mirror, url, { env, hooksPath: fence.hooksPath, timeoutMs, lease });
     checkFence(mirror, lease);
     const head = source.snapshot.head;
     if (head) await runGit(['-c', `core.hooksPath=${fence.hooksPath}`, 'symbolic-ref', 'HEAD', head], { cwd: mirror.gitDir, env });

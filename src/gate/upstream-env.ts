@@ -4,6 +4,7 @@ import { GatehouseError } from '../errors.ts';
 import { assertPrivateFile } from '../config/private-files.ts';
 import type { MirrorSettings } from './mirror-settings.ts';
 import { selfExecutable } from '../self.ts';
+import { withGitConfig } from '../git/safe-env.ts';
 
 /** Variables a client-supplied environment could use to redirect or change git's behaviour. */
 const DROPPED = /^(GIT_SSH|GIT_SSH_COMMAND|GIT_SSH_VARIANT|GIT_ASKPASS|SSH_ASKPASS|GIT_PROXY_COMMAND|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_EXEC_PATH|GIT_TEMPLATE_DIR)$/;
@@ -34,11 +35,7 @@ export function upstreamEnv(mirror: MirrorSettings, base: NodeJS.ProcessEnv, gat
     ['http.followRedirects', 'false'],
   ];
   if (/^https?:\/\//i.test(mirror.upstream)) config.push([`http.${mirror.upstream}.followRedirects`, 'false']);
-  env.GIT_CONFIG_COUNT = String(config.length);
-  config.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
+  withGitConfig(env, config);
   if (mirror.credential) env.GATEHOUSE_CREDENTIAL_RULE = mirror.credential;
   else delete env.GATEHOUSE_CREDENTIAL_RULE;
   if (mirror.sshKey) {

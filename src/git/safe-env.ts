@@ -34,10 +34,20 @@ export function gateGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // A path that can never exist: no grafts, and no deprecation hint for an existing empty file.
   out.GIT_GRAFT_FILE = '/dev/null/no-grafts';
   out.GIT_ATTR_NOSYSTEM = '1';
-  out.GIT_CONFIG_COUNT = String(GIT_CONFIG_OVERRIDES.length);
-  GIT_CONFIG_OVERRIDES.forEach(([key, value], i) => {
-    out[`GIT_CONFIG_KEY_${i}`] = key;
-    out[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return out;
+  return withGitConfig(out, GIT_CONFIG_OVERRIDES);
+}
+
+/**
+ * Adds config entries through GIT_CONFIG_COUNT/KEY/VALUE, after any the environment already
+ * carries (config there outranks every file, and stays out of argv). Changes and returns env.
+ */
+export function withGitConfig(env: NodeJS.ProcessEnv, entries: ReadonlyArray<readonly [string, string]>): NodeJS.ProcessEnv {
+  let count = Number(env.GIT_CONFIG_COUNT ?? 0);
+  for (const [key, value] of entries) {
+    env[`GIT_CONFIG_KEY_${count}`] = key;
+    env[`GIT_CONFIG_VALUE_${count}`] = value;
+    count++;
+  }
+  env.GIT_CONFIG_COUNT = String(count);
+  return env;
 }
