@@ -15,6 +15,7 @@ import { freePort } from '../helpers/net.ts';
 import { startRedis, type RedisServer } from '../helpers/redis.ts';
 import { startHttpGitServer } from '../helpers/http-backend.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { mintToken } from '../../src/credential/tokens.ts';
 
 const cleanups: Array<() => unknown> = [];
 const suite = { after: (fn: () => unknown) => void cleanups.push(fn) };
@@ -27,6 +28,7 @@ interface Replica {
 describe('three serve replicas on one Redis', () => {
   let redis: RedisServer;
   let replicas: Replica[];
+  let signingKey: string;
   const requestLimit = 4;
 
   before(async () => {
@@ -38,7 +40,7 @@ describe('three serve replicas on one Redis', () => {
     mkdirSync(join(root, 'upstreams'));
     const upstream = new TestRepo(join(root, 'upstreams/app.git'), { bare: true });
     seed.git('push', '-q', upstream.dir, 'main');
-    const signingKey = randomBytes(32).toString('base64');
+    signingKey = randomBytes(32).toString('base64');
     const config =
       `[gate]\nfreshness_seconds = 60\nsigning_key = "env:GATEHOUSE_TEST_SIGNING_KEY"\n` +
       `[store]\nurl = "${redis.url}"\nnamespace = "replicas"\n` +
@@ -112,13 +114,26 @@ describe('three serve replicas on one Redis', () => {
     assert.doesNotMatch(cloned.stderr, /Username|Password/);
   });
 
+  it('a peer token (one replica copying another) reads its one mirror and nothing else: no push, no other mirror', async () => {
+    const { token } = await mintToken(Buffer.from(signingKey, 'base64'), { kind: 'peer', repo: 'app' }, 120);
+    const as = (path: string) => fetch(`${replicas[0]!.url}/git/${path}`, { headers: { Authorization: `Basic ${Buffer.from(`gatehouse-peer:${token}`).toString('base64')}` } });
+    assert.equal((await as('app/info/refs?service=git-upload-pack')).status, 200);
+    const push = await as('app/info/refs?service=git-receive-pack');
+    assert.equal(push.status, 403);
+    assert.match(await push.text(), /peer token is for reading app only/);
+    const { token: other } = await mintToken(Buffer.from(signingKey, 'base64'), { kind: 'peer', repo: 'elsewhere' }, 120);
+    const elsewhere = await fetch(`${replicas[0]!.url}/git/app/info/refs?service=git-upload-pack`, { headers: { Authorization: `Basic ${Buffer.from(`gatehouse-peer:${other}`).toString('base64')}` } });
+    assert.equal(elsewhere.status, 403);
+  });
+
   it('the audit trail is one: token use on every replica reads back from any of them', async () => {
     const tail = await run(BINARY, ['audit', 'tail', '--json', '-n', '200', '--kind', 'token'], { env: replicas[0]!.env });
     assert.equal(tail.code, 0, tail.stderr);
     const kinds = tail.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: { kind: string } }).event.kind);
-    // Used: 3, then 4 and the other token's 1, then 4 before git's clone. Refused: 3 revoked, 3 over the limit, git's clone.
-    assert.equal(kinds.filter((k) => k === 'token.used').length, 3 + requestLimit + 1 + requestLimit);
-    assert.equal(kinds.filter((k) => k === 'token.refused').length, 3 + 3 + 1);
+    // Used: 3, then 4 and the other token's 1, then 4 before git's clone, then the peer's read.
+    // Refused: 3 revoked, 3 over the limit, git's clone, the peer's push and other mirror.
+    assert.equal(kinds.filter((k) => k === 'token.used').length, 3 + requestLimit + 1 + requestLimit + 1);
+    assert.equal(kinds.filter((k) => k === 'token.refused').length, 3 + 3 + 1 + 2);
   });
 });
 
